@@ -1,0 +1,112 @@
+"""Option names and values: both spellings, typos, duplicates, wrong types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cookie_middleware import (
+    DuplicateOptionError,
+    InvalidOptionError,
+    UnknownOptionError,
+    serialize,
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "kwargs", "message"),
+    [
+        pytest.param({"httponly": True}, {}, "unknown cookie option 'httponly'; did you mean "
+                     "'httpOnly'?", id="lowercase-typo"),
+        pytest.param({}, {"samesite": "lax"}, "'samesite'; did you mean 'sameSite'?",
+                     id="webob-spelling"),
+        pytest.param({"maxage": 1}, {}, "did you mean 'maxAge'?", id="maxage"),
+        pytest.param({"HttpOnly": True}, {}, "did you mean 'httpOnly'?", id="header-spelling"),
+        pytest.param({"firstPartyOnly": True}, {}, "First-Party-Only never shipped",
+                     id="first-party-only"),
+        pytest.param({"colour": "red"}, {}, "unknown cookie option 'colour' (known:",
+                     id="nonsense"),
+    ],
+)
+def test_unknown_option(options: dict[str, Any], kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(UnknownOptionError) as caught:
+        serialize("a", "b", options, **kwargs)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "kwargs", "message"),
+    [
+        pytest.param({"maxAge": 1}, {"max_age": 2}, "'maxAge' given twice, as 'maxAge' and "
+                     "'max_age'", id="mapping-and-keyword"),
+        pytest.param({"maxAge": 1, "max_age": 2}, {}, "given twice", id="both-in-mapping"),
+        pytest.param({"path": "/"}, {"path": "/x"}, "'path' given twice", id="same-name"),
+    ],
+)
+def test_duplicate_option(options: dict[str, Any], kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(DuplicateOptionError, match=message):
+        serialize("a", "b", options, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"maxAge": float("nan")}, "option maxAge must be a finite number, got nan",
+                     id="max-age-nan"),
+        pytest.param({"maxAge": float("inf")}, "finite number, got inf", id="max-age-inf"),
+        pytest.param({"maxAge": 10**21}, "out of range", id="max-age-huge"),
+        pytest.param({"expires": float("nan")}, "finite timestamp, got nan", id="expires-nan"),
+        pytest.param({"expires": 10**15}, "outside the years 1 to 9999", id="expires-far"),
+        pytest.param({"domain": "evil; Secure"}, "not a valid host name: 'evil; Secure'",
+                     id="domain-injection"),
+        pytest.param({"domain": "a..b"}, "'a..b'", id="domain-empty-label"),
+        pytest.param({"domain": "example.com."}, "'example.com.'", id="domain-trailing-dot"),
+        pytest.param({"domain": "a_b.com"}, "'a_b.com'", id="domain-underscore"),
+        pytest.param({"path": "/a;b"}, "option path may hold no control character, ';' or "
+                     "non-ASCII: '/a;b'", id="path-semicolon"),
+        pytest.param({"path": "/a\r\nSet-Cookie: x=y"}, "'/a\\r\\nSet-Cookie: x=y'",
+                     id="path-crlf"),
+        pytest.param({"path": "/\u00e9"}, "'/\u00e9'", id="path-non-ascii"),
+        pytest.param({"sameSite": "loose"}, "option sameSite must be one of Strict, Lax, None, "
+                     "got 'loose'", id="samesite-unknown"),
+        pytest.param({"priority": "urgent"}, "option priority must be one of Low, Medium, High",
+                     id="priority-unknown"),
+    ],
+)
+def test_invalid_option_value(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidOptionError) as caught:
+        serialize("a", "b", options)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"maxAge": True}, "option maxAge must be a number of seconds, got bool",
+                     id="max-age-bool"),
+        pytest.param({"maxAge": "60"}, "got str: '60'", id="max-age-str"),
+        pytest.param({"expires": "2030-01-01"}, "option expires must be a datetime or a POSIX "
+                     "timestamp, got str", id="expires-str"),
+        pytest.param({"expires": False}, "got bool", id="expires-bool"),
+        pytest.param({"httpOnly": 1}, "option httpOnly must be a bool, got int: 1",
+                     id="http-only-int"),
+        pytest.param({"secure": "yes"}, "option secure must be a bool", id="secure-str"),
+        pytest.param({"partitioned": 0}, "option partitioned must be a bool", id="partitioned"),
+        pytest.param({"domain": 1}, "option domain must be a str", id="domain-int"),
+        pytest.param({"path": b"/"}, "option path must be a str", id="path-bytes"),
+        pytest.param({"sameSite": 1}, "option sameSite must be a str", id="samesite-int"),
+        pytest.param({"encode": "upper"}, "option encode must be callable", id="encode-str"),
+    ],
+)
+def test_wrong_option_type(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        serialize("a", "b", options)
+    assert message in str(caught.value)
+
+
+def test_none_means_absent() -> None:
+    options = {"maxAge": None, "expires": None, "domain": None, "path": None,
+               "httpOnly": None, "secure": None, "sameSite": None, "priority": None,
+               "partitioned": None, "encode": None}
+    assert serialize("a", "b", options) == "a=b"
