@@ -8,7 +8,7 @@ the response's headers go out. See ``docs/cookies.md``.
 from __future__ import annotations
 
 from .codec import parse, serialize
-from .cookies import ENVIRON_KEY, Cookies, CookiesMiddleware, get_cookies
+from .cookies import ENVIRON_KEY, Cookies, CookiesMiddleware, environ_of, get_cookies
 from .errors import (
     CookieError,
     CookieTooLargeError,
@@ -40,6 +40,7 @@ __all__ = [
     "PrefixError",
     "SameSiteNoneError",
     "UnknownOptionError",
+    "environ_of",
     "get_cookies",
     "parse",
     "serialize",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from webob import Response
 
-__all__ = ["ENVIRON_KEY", "Cookies", "CookiesMiddleware", "get_cookies"]
+__all__ = ["ENVIRON_KEY", "Cookies", "CookiesMiddleware", "environ_of", "get_cookies"]
 
 ENVIRON_KEY = "cookie_middleware.cookies"
 """The WSGI environ key under which :class:`CookiesMiddleware` puts each request's
@@ -34,8 +34,9 @@ ENVIRON_KEY = "cookie_middleware.cookies"
 _EPOCH = 0  # unset() expires the cookie at the epoch, as the original does
 
 
-def _environ_of(request: object) -> Mapping[str, Any]:
-    """The WSGI environ of a WebOb/Werkzeug request, a Django request or an environ."""
+def environ_of(request: object) -> Mapping[str, Any]:
+    """The WSGI environ of a WebOb, Flask or Django request, or *request* itself
+    when it already is an environ. Raises :class:`TypeError` for anything else."""
     if isinstance(request, Mapping):
         return request
     for attribute in ("environ", "META"):
@@ -66,7 +67,7 @@ class Cookies:
 
     def __init__(self, request: object, response: Response | None = None, *,
                  trust_proxy: bool = False) -> None:
-        self._environ = _environ_of(request)
+        self._environ = environ_of(request)
         self._response = response
         self._trust_proxy = trust_proxy
         self._parsed: dict[str, str] | None = None
@@ -209,7 +210,7 @@ def get_cookies(request: object) -> Cookies:
     request. Raises :class:`~cookie_middleware.errors.MissingMiddlewareError`
     when the app is not wrapped in ``Cookies.middleware``.
     """
-    cookies = _environ_of(request).get(ENVIRON_KEY)
+    cookies = environ_of(request).get(ENVIRON_KEY)
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: wrap the WSGI app with Cookies.middleware(app)"

@@ -125,7 +125,7 @@ def test_parse_custom_decode_that_raises_keeps_raw_value() -> None:
     [pytest.param(b"a=b", id="bytes"), pytest.param(None, id="none"), pytest.param(1, id="int")],
 )
 def test_parse_rejects_non_str(header: Any) -> None:
-    with pytest.raises(TypeError, match="parse\\(\\) needs the Cookie header as a str"):
+    with pytest.raises(TypeError, match=r"parse\(\) needs the Cookie header as a str"):
         parse(header)
 
 
@@ -159,7 +159,8 @@ def test_parse_rejects_non_str(header: Any) -> None:
         pytest.param(("a", "b", {"httpOnly": False, "secure": None}), {}, "a=b", id="false-flags"),
         pytest.param(("a", "b"), {"http_only": True, "same_site": "lax"},
                      "a=b; HttpOnly; SameSite=Lax", id="snake-case"),
-        pytest.param(("a", "b", {"sameSite": True}), {}, "a=b; SameSite=Strict", id="samesite-true"),
+        pytest.param(("a", "b", {"sameSite": True}), {}, "a=b; SameSite=Strict",
+                     id="samesite-true"),
         pytest.param(("a", "b", {"sameSite": False}), {}, "a=b", id="samesite-false"),
         pytest.param(("a", "b", {"sameSite": "NONE", "secure": True}), {},
                      "a=b; Secure; SameSite=None", id="samesite-none-secure"),

@@ -1,0 +1,290 @@
+"""Cookies through real WSGI requests: get, deferred set, overwrite, unset, guards."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from webob import Request, Response
+
+from cookie_middleware import (
+    ENVIRON_KEY,
+    Cookies,
+    HeadersSentError,
+    InsecureCookieError,
+    InvalidNameError,
+    MissingMiddlewareError,
+    get_cookies,
+)
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+Handler = Callable[[Cookies, Response], None]
+
+
+def stacked(handler: Handler, **config: Any) -> Any:
+    """A WebOb app wrapped in Cookies.middleware that runs *handler*."""
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = Response("ok")
+        handler(get_cookies(environ), response)
+        return response(environ, start_response)
+
+    return Cookies.middleware(app, **config)
+
+
+def set_cookies(response: Response) -> list[str]:
+    return response.headers.getall("Set-Cookie")
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "expected"),
+    [
+        pytest.param(None, "a", None, id="no-header"),
+        pytest.param("a=1; b=2", "b", "2", id="present"),
+        pytest.param("a=1", "b", None, id="absent"),
+        pytest.param("a=%E2%82%AC", "a", "\u20ac", id="decoded"),
+        pytest.param("a=1; a=2", "a", "1", id="first-wins"),
+    ],
+)
+def test_get(header: str | None, name: str, expected: str | None) -> None:
+    seen: list[str | None] = []
+    request = Request.blank("/")
+    if header is not None:
+        request.headers["Cookie"] = header
+    request.get_response(stacked(lambda cookies, _: seen.append(cookies.get(name))))
+    assert seen == [expected]
+
+
+def test_get_parses_once_and_does_not_see_new_cookies() -> None:
+    environ = Request.blank("/", headers={"Cookie": "a=1"}).environ
+    cookies = Cookies(environ)
+    assert cookies.get("a") == "1"
+    environ["HTTP_COOKIE"] = "a=2"
+    cookies.set("a", "3")
+    assert cookies.get("a") == "1"
+
+
+@pytest.mark.parametrize(
+    ("handler", "expected"),
+    [
+        pytest.param(lambda c, r: None, [], id="nothing"),
+        pytest.param(lambda c, r: c.set("a", "1"), ["a=1"], id="one"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.set("a", "2")), ["a=1", "a=2"],
+                     id="append-same-name"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.set("a", "2", None, True)), ["a=2"],
+                     id="overwrite-positional"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.set("a", "2"),
+                                   c.set("a", "3", overwrite=True)), ["a=3"],
+                     id="overwrite-replaces-all"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.set("b", "2"), c.set("a", "3")),
+                     ["a=1", "a=3", "b=2"], id="grouped-by-first-set-as-original"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.set("b", "2"), c.set("a", "3", None, True)),
+                     ["a=3", "b=2"], id="overwrite-keeps-slot"),
+        pytest.param(lambda c, r: c.set("a", "x y", {"path": "/", "httpOnly": True}, True),
+                     ["a=x%20y; Path=/; HttpOnly"], id="node-style-options"),
+        pytest.param(lambda c, r: c.set("a", "b", max_age=60, same_site="strict"),
+                     ["a=b; Max-Age=60; SameSite=Strict"], id="keyword-options"),
+        pytest.param(lambda c, r: c.unset("a"), ["a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT"],
+                     id="unset"),
+        pytest.param(lambda c, r: (c.set("a", "1"), c.clear("a")),
+                     ["a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT"], id="clear-overwrites"),
+        pytest.param(lambda c, r: c.unset("a", path="/", domain="example.com"),
+                     ["a=; Domain=example.com; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"],
+                     id="unset-path-domain"),
+        pytest.param(lambda c, r: c.unset("a", {"path": "/"}),
+                     ["a=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"],
+                     id="unset-node-options"),
+        pytest.param(lambda c, r: (r.set_cookie("own", "x"), c.set("a", "1")),
+                     ["own=x; Path=/", "a=1"], id="app-set-cookie-kept-first"),
+        pytest.param(lambda c, r: (c.set("a", "1"), r.set_cookie("own", "x")),
+                     ["own=x; Path=/", "a=1"], id="app-set-cookie-after-still-first"),
+    ],
+)
+def test_set_cookie_headers(handler: Handler, expected: list[str]) -> None:
+    response = Request.blank("/").get_response(stacked(handler))
+    assert response.status_int == 200
+    assert set_cookies(response) == expected
+
+
+def test_bad_set_raises_at_the_call_and_keeps_valid_cookies() -> None:
+    errors: list[Exception] = []
+
+    def handler(cookies: Cookies, response: Response) -> None:
+        cookies.set("good", "1")
+        try:
+            cookies.set("bad name", "2", overwrite=True)
+        except InvalidNameError as error:
+            errors.append(error)
+
+    response = Request.blank("/").get_response(stacked(handler))
+    assert [str(e) for e in errors] == ["cookie name must be an RFC 6265 token: 'bad name'"]
+    assert set_cookies(response) == ["good=1"]
+
+
+@pytest.mark.parametrize(
+    "clash",
+    [pytest.param({"expires": 5}, id="expires"), pytest.param({"max_age": 5}, id="max-age")],
+)
+def test_unset_refuses_expiry_options(clash: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match=r"unset\(\) sets the expiry itself"):
+        Cookies(Request.blank("/").environ).unset("a", **clash)
+
+
+def test_set_after_headers_sent_raises() -> None:
+    errors: list[Exception] = []
+    cookies_seen: list[Cookies] = []
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        cookies = get_cookies(environ)
+        cookies.set("early", "1")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        try:
+            cookies.set("late", "2")
+        except HeadersSentError as error:
+            errors.append(error)
+        cookies_seen.append(cookies)
+        return [b"ok"]
+
+    response = Request.blank("/").get_response(Cookies.middleware(app))
+    assert set_cookies(response) == ["early=1"]
+    assert [str(e) for e in errors] == [
+        "cannot set cookie 'late': the response headers were already sent"
+    ]
+
+
+def test_generator_app_headers_go_out_at_start_response() -> None:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        get_cookies(environ).set("a", "1")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        yield b"ok"
+
+    response = Request.blank("/").get_response(Cookies.middleware(app))
+    assert set_cookies(response) == ["a=1"]
+    assert response.body == b"ok"
+
+
+def test_error_restart_with_exc_info_keeps_cookies() -> None:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        get_cookies(environ).set("a", "1")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain")],
+                           sys.exc_info())
+        return [b"error"]
+
+    status, headers, _body, exc_info = Request.blank("/").call_application(
+        Cookies.middleware(app), catch_exc_info=True
+    )
+    assert exc_info is not None
+    assert status == "500 Internal Server Error"
+    assert [value for field, value in headers if field == "Set-Cookie"] == ["a=1"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "trust_proxy", "allowed"),
+    [
+        pytest.param({}, False, False, id="http"),
+        pytest.param({"wsgi.url_scheme": "https"}, False, True, id="https"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, False, False, id="proxy-not-trusted"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, True, True, id="proxy-trusted"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "HTTPS, http"}, True, True, id="proxy-list"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "http"}, True, False, id="proxy-says-http"),
+    ],
+)
+def test_secure_cookie_guard(environ: dict[str, str], trust_proxy: bool, allowed: bool) -> None:
+    outcome: list[str] = []
+
+    def handler(cookies: Cookies, response: Response) -> None:
+        cookies.set("plain", "1")
+        try:
+            cookies.set("s", "1", secure=True)
+            outcome.append("set")
+        except InsecureCookieError as error:
+            outcome.append(str(error))
+
+    request = Request.blank("/", environ=environ)
+    response = request.get_response(stacked(handler, trust_proxy=trust_proxy))
+    if allowed:
+        assert outcome == ["set"]
+        assert set_cookies(response) == ["plain=1", "s=1; Secure"]
+    else:
+        assert outcome == [
+            "cannot send secure cookie 's' over an unencrypted connection "
+            "(behind a TLS-terminating proxy, use trust_proxy=True)"
+        ]
+        assert set_cookies(response) == ["plain=1"]
+
+
+def test_no_state_shared_between_requests() -> None:
+    seen: list[Cookies] = []
+
+    def handler(cookies: Cookies, response: Response) -> None:
+        seen.append(cookies)
+        cookies.set("n", str(len(seen)))
+
+    app = stacked(handler)
+    first = Request.blank("/").get_response(app)
+    second = Request.blank("/").get_response(app)
+    assert set_cookies(first) == ["n=1"]
+    assert set_cookies(second) == ["n=2"]
+    assert seen[0] is not seen[1]
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param(lambda environ: environ, id="environ"),
+        pytest.param(Request, id="webob-request"),
+        pytest.param(lambda environ: type("DjangoLike", (), {"META": environ})(), id="django-like"),
+    ],
+)
+def test_get_cookies_accepts_requests_and_environ(view: Callable[[dict[str, Any]], Any]) -> None:
+    environ = Request.blank("/").environ
+    cookies = Cookies(environ)
+    environ[ENVIRON_KEY] = cookies
+    assert get_cookies(view(environ)) is cookies
+
+
+def test_get_cookies_without_middleware() -> None:
+    with pytest.raises(MissingMiddlewareError,
+                       match=r"wrap the WSGI app with Cookies.middleware\(app\)"):
+        get_cookies(Request.blank("/"))
+
+
+def test_cookies_rejects_a_non_request() -> None:
+    with pytest.raises(TypeError, match="expected a WSGI environ or a request"):
+        Cookies(42)
+
+
+def test_bare_cookies_with_webob_response() -> None:
+    """Given a webob.Response, the response always carries exactly the pending cookies."""
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        response = Response("ok")
+        response.set_cookie("own", "x")
+        cookies = Cookies(request, response)
+        cookies.set("a", "1")
+        cookies.set("a", "2")
+        cookies.set("b", "1")
+        cookies.set("a", "3", overwrite=True)
+        return response(environ, start_response)
+
+    response = Request.blank("/").get_response(app)
+    assert set_cookies(response) == ["own=x; Path=/", "a=3", "b=1"]
+
+
+def test_on_headers_for_custom_servers() -> None:
+    cookies = Cookies({"wsgi.url_scheme": "https"})
+    cookies.set("a", "1", secure=True)
+    headers = [("Content-Type", "text/plain")]
+    cookies.on_headers(headers)
+    assert headers == [("Content-Type", "text/plain"), ("Set-Cookie", "a=1; Secure")]
+    with pytest.raises(HeadersSentError):
+        cookies.set("b", "2")
