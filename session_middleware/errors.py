@@ -1,0 +1,22 @@
+"""Exceptions raised by :mod:`session_middleware`.
+
+Cookie errors (a bad option, a Secure cookie over plain http) come from the
+cookies object's ``set`` and keep their own types; this module holds what only
+the session layer can get wrong.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MissingCookiesError", "MissingSessionError", "SessionError"]
+
+
+class SessionError(Exception):
+    """Base class of every error this package raises itself."""
+
+
+class MissingCookiesError(SessionError):
+    """``Session.middleware`` ran without ``Cookies.middleware`` around it."""
+
+
+class MissingSessionError(SessionError):
+    """Handler code asked for the session but no ``Session.middleware`` put it there."""
