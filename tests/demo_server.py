@@ -1,0 +1,88 @@
+"""Run the demo as a real process, the way a user runs the README's command."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass
+class Demo:
+    process: subprocess.Popen[str]
+    url: str
+
+
+def start_demo(*args: str, env: dict[str, str] | None = None) -> Demo:
+    """Start ``python -m session_middleware.demo --port 0 ARGS`` and wait for its
+    "Serving ..." line (at most 20 s)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "session_middleware.demo", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=20):
+            process.kill()
+            raise AssertionError("the demo printed nothing within 20 s")
+    line = process.stdout.readline()
+    if not line.startswith("Serving the session demo on "):
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise AssertionError(f"the demo did not start: {line!r} {err!r}")
+    url = line.split(" on ", 1)[1].split(" ", 1)[0]
+    return Demo(process, url)
+
+
+def stop_demo(demo: Demo) -> tuple[int, str, str]:
+    """Ctrl-C the demo; returns its exit status, stdout rest and stderr."""
+    if demo.process.poll() is None:
+        demo.process.send_signal(signal.SIGINT)
+    out, err = demo.process.communicate(timeout=20)
+    return demo.process.returncode, out, err
+
+
+@contextmanager
+def running_demo(*args: str, env: dict[str, str] | None = None) -> Iterator[Demo]:
+    demo = start_demo(*args, env=env)
+    try:
+        yield demo
+    finally:
+        if demo.process.poll() is None:
+            stop_demo(demo)
+
+
+class Browser:
+    """A client with its own cookie jar, like one browser."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str) -> str:
+        with self.opener.open(url, timeout=10) as response:
+            body: bytes = response.read()
+        return body.decode()
+
+    def post(self, url: str, fields: dict[str, str]) -> str:
+        data = urllib.parse.urlencode(fields).encode()
+        with self.opener.open(url, data=data, timeout=10) as response:
+            body: bytes = response.read()
+        return body.decode()
+
+    def cookie(self, name: str) -> str | None:
+        for cookie in self.jar:
+            if cookie.name == name:
+                return cookie.value
+        return None

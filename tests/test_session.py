@@ -1,0 +1,166 @@
+"""Session on the cookies API alone: token kept or replaced, rolling cookie, reset."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from cookie_middleware import Cookies, InsecureCookieError, InvalidOptionError
+from session_middleware import Session, is_session_token, new_token
+
+
+class FakeCookies:
+    """Only what the Node original's cookies offer: get and set."""
+
+    def __init__(self, incoming: dict[str, str] | None = None) -> None:
+        self.incoming = incoming or {}
+        self.calls: list[tuple[str, str, dict[str, object], bool]] = []
+
+    def get(self, name: str, /) -> str | None:
+        return self.incoming.get(name)
+
+    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
+            overwrite: bool = False, /) -> None:
+        self.calls.append((name, value, dict(options or {}), overwrite))
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ENV", raising=False)
+
+
+def test_runs_on_a_fake_with_only_get_and_set() -> None:
+    token = new_token()
+    cookies = FakeCookies({"_session": token})
+    session = Session(cookies)
+    assert session.token == token
+    assert session.new is False
+    assert cookies.calls == [
+        ("_session", token, {"path": "/", "httpOnly": True, "secure": False}, True)
+    ]
+
+
+def test_no_cookie_mints_a_token() -> None:
+    cookies = FakeCookies()
+    session = Session(cookies, "my_session")
+    assert is_session_token(session.token)
+    assert session.new is True
+    assert session.name == "my_session"
+    assert [call[:2] for call in cookies.calls] == [("my_session", session.token)]
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("abc", id="short"),
+        pytest.param("A" * 257, id="long"),
+        pytest.param("A" * 4000, id="oversized"),
+        pytest.param("A" * 255 + "+", id="wrong-alphabet"),
+        pytest.param("A" * 255 + ";", id="semicolon"),
+    ],
+)
+def test_untrusted_incoming_value_is_replaced(incoming: str) -> None:
+    cookies = FakeCookies({"_session": incoming})
+    session = Session(cookies)
+    assert session.token != incoming
+    assert is_session_token(session.token)
+    assert session.new is True
+    assert cookies.calls[-1][1] == session.token
+
+
+def test_accept_token_lets_foreign_tokens_in() -> None:
+    cookies = FakeCookies({"_session": "legacy-42"})
+    session = Session(cookies, accept_token=lambda value: value.startswith("legacy-"))
+    assert session.token == "legacy-42"
+    assert session.new is False
+
+
+def test_reset_returns_a_new_token_and_overwrites() -> None:
+    token = new_token()
+    cookies = FakeCookies({"_session": token})
+    session = Session(cookies)
+    first = session.reset()
+    second = session.reset()
+    assert len({token, first, second}) == 3
+    assert session.token == second
+    assert session.new is True
+    assert [(value, overwrite) for _, value, _, overwrite in cookies.calls] == [
+        (token, True), (first, True), (second, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "secure"),
+    [
+        pytest.param("production", True, id="production"),
+        pytest.param("staging", False, id="staging"),
+        pytest.param("Production", False, id="exact-match-only"),
+        pytest.param(None, False, id="unset"),
+    ],
+)
+def test_env_production_adds_secure(monkeypatch: pytest.MonkeyPatch, env: str | None,
+                                    secure: bool) -> None:
+    if env is not None:
+        monkeypatch.setenv("ENV", env)
+    cookies = FakeCookies()
+    Session(cookies)
+    assert cookies.calls[0][2]["secure"] is secure
+
+
+def test_env_is_read_when_the_cookie_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    cookies = FakeCookies()
+    session = Session(cookies)
+    monkeypatch.setenv("ENV", "production")
+    session.reset()
+    assert [call[2]["secure"] for call in cookies.calls] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("cookie_options", "expected"),
+    [
+        pytest.param({"max_age": 3600}, {"path": "/", "httpOnly": True, "secure": False,
+                                         "max_age": 3600}, id="max-age"),
+        pytest.param({"same_site": "lax", "domain": "example.com"},
+                     {"path": "/", "httpOnly": True, "secure": False, "same_site": "lax",
+                      "domain": "example.com"}, id="same-site-domain"),
+        pytest.param({"secure": True}, {"path": "/", "httpOnly": True, "secure": True},
+                     id="secure-overrides-env"),
+        pytest.param({"http_only": False}, {"path": "/", "secure": False, "http_only": False},
+                     id="http-only-override"),
+        pytest.param({"path": "/app"}, {"path": "/app", "httpOnly": True, "secure": False},
+                     id="path-override"),
+    ],
+)
+def test_cookie_options_pass_through(cookie_options: dict[str, Any],
+                                     expected: dict[str, object]) -> None:
+    cookies = FakeCookies()
+    Session(cookies, **cookie_options)
+    assert cookies.calls[0][2] == expected
+
+
+def test_cookie_options_are_validated_by_the_cookies_layer() -> None:
+    environ = {"wsgi.url_scheme": "http"}
+    with pytest.raises(InvalidOptionError, match="option sameSite must be one of"):
+        Session(Cookies(environ), same_site="sometimes")
+
+
+def test_production_session_is_refused_over_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENV", "production")
+    with pytest.raises(InsecureCookieError, match="cannot send secure cookie '_session'"):
+        Session(Cookies({"wsgi.url_scheme": "http"}))
+
+
+def test_production_session_over_https_is_secure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENV", "production")
+    cookies = Cookies({"wsgi.url_scheme": "https"})
+    session = Session(cookies)
+    assert cookies.headers() == [f"_session={session.token}; Path=/; HttpOnly; Secure"]
+
+
+def test_repr_does_not_leak_the_token() -> None:
+    session = Session(FakeCookies())
+    assert session.token not in repr(session)
+    assert repr(session).startswith("<Session _session=")
