@@ -79,6 +79,8 @@ def _suggestion(name: str) -> str:
     for spelling, canonical in _SPELLINGS.items():
         if spelling.replace("_", "").lower() == folded:
             return f"; did you mean {canonical!r}?"
+    if name == "options":
+        return "; pass the options mapping positionally: set(name, value, {...})"
     if folded == "firstpartyonly":
         return "; First-Party-Only never shipped in browsers, use sameSite"
     return ""

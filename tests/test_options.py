@@ -25,6 +25,8 @@ from cookie_middleware import (
         pytest.param({"HttpOnly": True}, {}, "did you mean 'httpOnly'?", id="header-spelling"),
         pytest.param({"firstPartyOnly": True}, {}, "First-Party-Only never shipped",
                      id="first-party-only"),
+        pytest.param({}, {"options": {"path": "/"}}, "pass the options mapping positionally",
+                     id="options-as-keyword"),
         pytest.param({"colour": "red"}, {}, "unknown cookie option 'colour' (known:",
                      id="nonsense"),
     ],
