@@ -1,0 +1,38 @@
+"""Serve the stacked demo app in waitress (multi-threaded) on 127.0.0.1.
+
+Prints ``listening <port>`` once ready; SIGINT or SIGTERM shuts it down and it
+prints ``stopped``. Used by test_load.py; runnable by hand as well.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+from waitress import create_server
+
+from session_middleware.demo import MemoryStore, make_app
+
+
+def main() -> int:
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = create_server(make_app(MemoryStore(idle_timeout=3600)), host="127.0.0.1",
+                           port=port, threads=8)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"listening {server.effective_port}", flush=True)  # type: ignore[union-attr]
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
