@@ -11,6 +11,7 @@ here. Standard library only.
 from __future__ import annotations
 
 import re
+from codecs import escape_decode
 from datetime import datetime
 from urllib.parse import quote, unquote
 
@@ -22,9 +23,17 @@ JS_WHITESPACE = (
     "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 
+# JS_WHITESPACE restricted to ASCII.
+ASCII_WHITESPACE = "\t\n\v\f\r "
+
 # encodeURIComponent leaves these alone: ALPHA / DIGIT / "-" / "_" / "." / "!" /
 # "~" / "*" / "'" / "(" / ")". quote() already keeps letters, digits and "_.-~".
 _URI_COMPONENT_SAFE = "!*'()"
+# The same, as bytes: deleting them from an ASCII value that needs no escaping
+# leaves nothing.
+URI_COMPONENT_SAFE = (
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
+)
 
 # decodeURIComponent throws URIError on a "%" not followed by two hex digits.
 _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -50,7 +59,28 @@ def decode_uri_component(value: str) -> str:
     UTF-8 (overlong forms, surrogates, truncated sequences); cookie@0.2.4 then
     keeps the raw value whole, and so does this function. ``+`` stays ``+``.
     """
-    if "%" not in value or _BROKEN_ESCAPE.search(value) is not None:
+    if "%" not in value:
+        return value
+    # Turn every "%XX" into the bytes escape "\\xXX" (backslashes doubled first, so
+    # no other escape can arise) and let the C decoder do the work: about ten times
+    # faster than unquote(). It refuses a "%" without two hex digits, as JS does.
+    try:
+        data = escape_decode(value.replace("\\", "\\\\").replace("%", "\\x"))[0]
+    except UnicodeEncodeError:  # a lone surrogate among the literal characters
+        return _decode_with_surrogates(value)
+    except ValueError:
+        return value
+    # Literal characters were encoded as UTF-8 beside the escaped bytes; a strict
+    # decode of the whole accepts exactly the escape runs JavaScript accepts.
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return value
+
+
+def _decode_with_surrogates(value: str) -> str:
+    """The slow path, for values whose literal characters are not valid UTF-8."""
+    if _BROKEN_ESCAPE.search(value) is not None:
         return value
     try:
         return unquote(value, encoding="utf-8", errors="strict")

@@ -10,9 +10,15 @@ have let through to produce a broken or injectable header.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from ._js import JS_WHITESPACE, decode_uri_component, encode_uri_component, utc_string
+from ._js import (
+    ASCII_WHITESPACE,
+    JS_WHITESPACE,
+    URI_COMPONENT_SAFE,
+    decode_uri_component,
+    encode_uri_component,
+)
 from .errors import (
     CookieTooLargeError,
     InvalidNameError,
@@ -22,13 +28,15 @@ from .errors import (
 )
 from .options import CookieOptions, normalize_options
 
-__all__ = ["parse", "render", "serialize"]
+__all__ = ["parse", "read_pairs", "render", "serialize", "split_lazily"]
 
 # cookie-name = token                                        ; RFC 6265 sec 4.1.1
 # token       = 1*tchar                                      ; RFC 7230 sec 3.2.6
 # tchar       = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 #               "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Names already found to be tokens: the same few are checked on every request.
+_TOKENS_SEEN: set[str] = set()
 
 # cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE )  ; RFC 6265 sec 4.1.1
 # cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
@@ -59,21 +67,54 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
     if not isinstance(header, str):
         raise TypeError(f"parse() needs the Cookie header as a str, got {type(header).__name__}")
     cookies: dict[str, str] = {}
-    for piece in header.split(";"):
-        name, eq, value = piece.partition("=")
-        if not eq:
-            continue
-        name = name.strip(JS_WHITESPACE)
-        if name in cookies:
-            continue
-        value = value.strip(JS_WHITESPACE)
-        if len(value) > 1 and value[0] == '"' and value[-1] == '"':
-            value = value[1:-1]
-        if decode is None:
-            cookies[name] = decode_uri_component(value)
-        else:
+    # In ASCII, JavaScript's whitespace is exactly ASCII_WHITESPACE; the shorter
+    # set strips faster, and isascii() costs nothing.
+    whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
+    read_pairs(header.split(";"), whitespace, '"' in header, cookies, None)
+    if decode is not None:
+        for name, value in cookies.items():
             cookies[name] = _try_decode(value, decode)
+    elif "%" in header:
+        for name, value in cookies.items():
+            if "%" in value:
+                cookies[name] = decode_uri_component(value)
     return cookies
+
+
+def split_lazily(header: str) -> tuple[Iterator[str], str, bool]:
+    """Start splitting *header* for :func:`read_pairs`: the pieces still to be
+    read, the whitespace to trim, and whether any value may be quoted.
+
+    :class:`~cookie_middleware.Cookies` reads pieces only until it finds the
+    cookie asked for, and goes on from there on the next ``get``: each piece is
+    parsed at most once, and most requests read one cookie, often not the last.
+    """
+    if not isinstance(header, str):
+        raise TypeError(
+            f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
+        )
+    return (iter(header.split(";")), ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE,
+            '"' in header)
+
+
+def read_pairs(pieces: Iterable[str], whitespace: str, quoted: bool,
+                found: dict[str, str], until: str | None) -> str | None:
+    """The one cookie-pair parser: add the pairs of *pieces* to *found* (the first
+    occurrence of a name wins); stop after *until* and return its value."""
+    for piece in pieces:
+        name, eq, value = piece.partition("=")
+        if eq:
+            name = name.strip(whitespace)
+            if name not in found:
+                value = value.strip(whitespace)
+                # 0.2.4 drops the first and last character of any value opening
+                # with a quote; the port unquotes only a value really quoted.
+                if quoted and len(value) > 1 and value[0] == '"' and value[-1] == '"':
+                    value = value[1:-1]
+                found[name] = value
+                if name == until:
+                    return value
+    return None
 
 
 def _try_decode(value: str, decode: Callable[[str], str]) -> str:
@@ -110,36 +151,25 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
     if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    if _TOKEN.fullmatch(name) is None:
-        raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
-    encoded = _encode(name, value, options)
+    if name not in _TOKENS_SEEN:
+        if _TOKEN.fullmatch(name) is None:
+            raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
+        if len(_TOKENS_SEEN) < 1024:  # apps use a handful of names; stay bounded
+            _TOKENS_SEEN.add(name)
+    # Tokens and ids usually need no escaping: a C-speed check skips the encoder.
+    if (options.encode is None and value.isascii()
+            and not value.encode("ascii").translate(None, URI_COMPONENT_SAFE)):
+        encoded = value
+    else:
+        encoded = _encode(name, value, options)
     if len(name) + len(encoded) > _MAX_COOKIE_BYTES:
         raise CookieTooLargeError(
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "
             f"value; browsers drop cookies over {_MAX_COOKIE_BYTES}"
         )
-    _check_coherence(name, options)
-
-    parts = [f"{name}={encoded}"]
-    if options.max_age is not None:
-        parts.append(f"Max-Age={options.max_age}")
-    if options.domain:
-        parts.append(f"Domain={options.domain}")
-    if options.path:
-        parts.append(f"Path={options.path}")
-    if options.expires is not None:
-        parts.append(f"Expires={utc_string(options.expires)}")
-    if options.http_only:
-        parts.append("HttpOnly")
-    if options.secure:
-        parts.append("Secure")
-    if options.partitioned:
-        parts.append("Partitioned")
-    if options.priority:
-        parts.append(f"Priority={options.priority}")
-    if options.same_site:
-        parts.append(f"SameSite={options.same_site}")
-    return "; ".join(parts)
+    if options.same_site == "None" or name.startswith("__"):
+        _check_coherence(name, options)
+    return f"{name}={encoded}{options.tail}"
 
 
 def _encode(name: str, value: str, options: CookieOptions) -> str:

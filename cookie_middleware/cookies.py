@@ -14,10 +14,11 @@ This is the one module of the package that knows about WSGI and WebOb. Node's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .codec import parse, render
+from ._js import decode_uri_component
+from .codec import read_pairs, render, split_lazily
 from .errors import HeadersSentError, InsecureCookieError, MissingMiddlewareError
 from .options import normalize_options
 
@@ -37,7 +38,7 @@ _EPOCH = 0  # unset() expires the cookie at the epoch, as the original does
 def environ_of(request: object) -> Mapping[str, Any]:
     """The WSGI environ of a WebOb, Flask or Django request, or *request* itself
     when it already is an environ. Raises :class:`TypeError` for anything else."""
-    if isinstance(request, Mapping):
+    if type(request) is dict or isinstance(request, Mapping):
         return request
     for attribute in ("environ", "META"):
         environ = getattr(request, attribute, None)
@@ -65,15 +66,25 @@ class Cookies:
     enable it only behind a proxy that sets that header itself.
     """
 
+    # Defaults at class level: a request sets only what differs, which keeps
+    # the per-request constructor cheap.
+    _response: Response | None = None
+    _trust_proxy = False
+    _pieces: Iterator[str] | None = None  # the Cookie header, split lazily: see get()
+    _whitespace = ""
+    _quoted = False
+    _sent = False
+
     def __init__(self, request: object, response: Response | None = None, *,
                  trust_proxy: bool = False) -> None:
-        self._environ = environ_of(request)
-        self._response = response
-        self._trust_proxy = trust_proxy
-        self._parsed: dict[str, str] | None = None
+        self._environ = request if type(request) is dict else environ_of(request)
+        if response is not None:
+            self._response = response
+            self._written: list[str] = []
+        if trust_proxy:
+            self._trust_proxy = True
+        self._found: dict[str, str] = {}
         self._pending: dict[str, list[str]] = {}
-        self._written: list[str] = []
-        self._sent = False
 
     @property
     def secure(self) -> bool:
@@ -89,9 +100,18 @@ class Cookies:
     def get(self, name: str) -> str | None:
         """The request's cookie *name*, or ``None``. Cookies set during this
         request are not seen, as in the original."""
-        if self._parsed is None:
-            self._parsed = parse(str(self._environ.get("HTTP_COOKIE", "")))
-        return self._parsed.get(name)
+        # Each piece of the header is parsed at most once and only as far as
+        # needed (up to the first cookie called *name*); only the values asked
+        # for are decoded.
+        value = self._found.get(name)
+        if value is None:
+            if self._pieces is None:
+                header = self._environ.get("HTTP_COOKIE", "")
+                self._pieces, self._whitespace, self._quoted = split_lazily(header)
+            value = read_pairs(self._pieces, self._whitespace, self._quoted, self._found, name)
+        if value is None or "%" not in value:
+            return value
+        return decode_uri_component(value)
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, **attributes: object) -> None:
@@ -123,7 +143,8 @@ class Cookies:
             self._pending[name] = [header]
         else:
             self._pending[name].append(header)
-        self._sync()
+        if self._response is not None:
+            self._sync(self._response)
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None:
@@ -154,13 +175,12 @@ class Cookies:
         call it themselves. Afterwards ``set`` raises :class:`HeadersSentError`.
         """
         self._sent = True
-        headers.extend(("Set-Cookie", header) for header in self.headers())
+        for group in self._pending.values():
+            headers.extend([("Set-Cookie", header) for header in group])
 
-    def _sync(self) -> None:
+    def _sync(self, response: Response) -> None:
         """Keep a WebOb response's Set-Cookie headers equal to the pending ones."""
-        if self._response is None:
-            return
-        headerlist = self._response.headerlist
+        headerlist = response.headerlist
         stale = list(self._written)
         kept = []
         for field, value in headerlist:

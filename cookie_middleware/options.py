@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from numbers import Real
 
+from ._js import utc_string
 from .errors import DuplicateOptionError, InvalidOptionError, UnknownOptionError
 
 __all__ = ["OPTION_NAMES", "CookieOptions", "normalize_options"]
@@ -72,6 +74,32 @@ class CookieOptions:
     priority: str | None = None
     same_site: str | None = None
     encode: Encoder | None = None
+    tail: str = field(init=False, repr=False, compare=False)
+    """The attributes as they follow ``name=value`` on the wire, computed once:
+    cookie@0.2.4's order (Max-Age, Domain, Path, Expires, HttpOnly, Secure),
+    then cookie 1.x's (Partitioned, Priority, SameSite)."""
+
+    def __post_init__(self) -> None:
+        parts = [""]
+        if self.max_age is not None:
+            parts.append(f"Max-Age={self.max_age}")
+        if self.domain:
+            parts.append(f"Domain={self.domain}")
+        if self.path:
+            parts.append(f"Path={self.path}")
+        if self.expires is not None:
+            parts.append(f"Expires={utc_string(self.expires)}")
+        if self.http_only:
+            parts.append("HttpOnly")
+        if self.secure:
+            parts.append("Secure")
+        if self.partitioned:
+            parts.append("Partitioned")
+        if self.priority:
+            parts.append(f"Priority={self.priority}")
+        if self.same_site:
+            parts.append(f"SameSite={self.same_site}")
+        object.__setattr__(self, "tail", "; ".join(parts))
 
 
 def _suggestion(name: str) -> str:
@@ -86,24 +114,22 @@ def _suggestion(name: str) -> str:
     return ""
 
 
-def _collect(options: Mapping[str, object] | None,
-             attributes: Mapping[str, object]) -> dict[str, object]:
+def _collect(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
     given: dict[str, object] = {}
     seen: dict[str, str] = {}
-    for source in (options or {}, attributes):
-        for name, value in source.items():
-            canonical = _SPELLINGS.get(name)
-            if canonical is None:
-                known = ", ".join(sorted(_SPELLINGS))
-                raise UnknownOptionError(
-                    f"unknown cookie option {name!r}{_suggestion(name)} (known: {known})"
-                )
-            if canonical in seen:
-                raise DuplicateOptionError(
-                    f"cookie option {canonical!r} given twice, as {seen[canonical]!r} and {name!r}"
-                )
-            seen[canonical] = name
-            given[canonical] = value
+    for name, value in pairs:
+        canonical = _SPELLINGS.get(name)
+        if canonical is None:
+            known = ", ".join(sorted(_SPELLINGS))
+            raise UnknownOptionError(
+                f"unknown cookie option {name!r}{_suggestion(name)} (known: {known})"
+            )
+        if canonical in seen:
+            raise DuplicateOptionError(
+                f"cookie option {canonical!r} given twice, as {seen[canonical]!r} and {name!r}"
+            )
+        seen[canonical] = name
+        given[canonical] = value
     return given
 
 
@@ -207,7 +233,42 @@ def normalize_options(options: Mapping[str, object] | None = None,
     """
     if options is not None and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
-    given = _collect(options, attributes or {})
+    # The same options recur on every request (a session cookie's, say), so the
+    # checked result is cached. The key carries each value's type, so that 1
+    # and True, equal in Python, never share an entry.
+    options = options or {}
+    # The same options recur on every request (a session cookie's, say), so the
+    # checked result is cached. The key is the (name, value) pairs followed by
+    # the values' types, so that 1 and True, equal in Python, never share an entry.
+    if attributes:
+        key = (*options.items(), *attributes.items(),
+               *map(type, options.values()), *map(type, attributes.values()))
+    else:
+        key = (*options.items(), *map(type, options.values()))
+    try:
+        return _normalize_cached(key)
+    except TypeError:
+        if _hashable(key):
+            raise  # a wrong option type, reported by the checks themselves
+        return _normalize([*options.items(), *(attributes or {}).items()])
+
+
+def _hashable(key: object) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def _normalize_cached(key: tuple[object, ...]) -> CookieOptions:
+    pairs = key[: len(key) // 2]  # the second half holds the types
+    return _normalize(pair for pair in pairs if isinstance(pair, tuple))
+
+
+def _normalize(pairs: Iterable[tuple[str, object]]) -> CookieOptions:
+    given = _collect(pairs)
     return CookieOptions(
         max_age=_max_age(given.get("maxAge")),
         domain=_domain(given.get("domain")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .tokens import is_session_token, new_token
 
@@ -20,15 +20,6 @@ if TYPE_CHECKING:
     from .middleware import SessionMiddleware
 
 __all__ = ["CookieJar", "Session"]
-
-# Each default of the original, with every spelling under which a caller may
-# override it through cookie_options.
-_DEFAULT_SPELLINGS = {
-    "path": ("path",),
-    "httpOnly": ("httpOnly", "http_only"),
-    "secure": ("secure",),
-}
-
 
 class CookieJar(Protocol):
     """What :class:`Session` needs of a cookies object."""
@@ -103,15 +94,19 @@ class Session:
 
     def _write(self) -> None:
         options: dict[str, object] = {}
-        defaults: dict[str, Any] = {
-            "path": "/",
-            "httpOnly": True,
-            "secure": os.environ.get("ENV") == "production",
-        }
-        for key, value in defaults.items():
-            if not any(spelling in self._cookie_options for spelling in _DEFAULT_SPELLINGS[key]):
-                options[key] = value
-        options.update(self._cookie_options)
+        given = self._cookie_options
+        if "path" not in given:
+            options["path"] = "/"
+        if "httpOnly" not in given and "http_only" not in given:
+            options["httpOnly"] = True
+        if "secure" not in given:
+            # Read at every set, as the original reads process.env.ENV. (One
+            # lookup: os.environ.get() raises and catches twice when unset.)
+            try:
+                options["secure"] = os.environ["ENV"] == "production"
+            except KeyError:
+                options["secure"] = False
+        options.update(given)
         self._cookies.set(self._name, self._token, options, True)
 
     @classmethod

@@ -9,7 +9,6 @@ side are accepted by the other.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 __all__ = ["TOKEN_LENGTH", "is_session_token", "new_token"]
@@ -17,8 +16,8 @@ __all__ = ["TOKEN_LENGTH", "is_session_token", "new_token"]
 TOKEN_LENGTH = 256
 """Characters in a session token."""
 
-# 256 characters of the URL-safe base64 alphabet (RFC 4648 sec 5), no padding.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{256}")
+# The URL-safe base64 alphabet (RFC 4648 sec 5); tokens carry no padding.
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def new_token() -> str:
@@ -29,4 +28,7 @@ def new_token() -> str:
 def is_session_token(value: str) -> bool:
     """Whether *value* has the shape of a token this library (or the Node
     original) could have minted: exactly 256 URL-safe base64 characters."""
-    return _TOKEN.fullmatch(value) is not None
+    # Deleting every alphabet byte leaves nothing: a C-speed check, run on
+    # every request.
+    return (len(value) == TOKEN_LENGTH and value.isascii()
+            and not value.encode("ascii").translate(None, _ALPHABET))
