@@ -9,7 +9,7 @@ from cookie_middleware import ENVIRON_KEY as COOKIES_KEY
 from cookie_middleware import environ_of, serialize
 
 from .errors import MissingCookiesError, MissingSessionError
-from .session import Session
+from .session import Session, session_cookie_options
 from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class SessionMiddleware:
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         # Check name and options now, at start-up, rather than on the first request.
-        serialize(name, new_token(), {"path": "/", "httpOnly": True}, **cookie_options)
+        serialize(name, new_token(), session_cookie_options(cookie_options))
         self.app = app
         self.name = name
         self.accept_token = accept_token

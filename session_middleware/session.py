@@ -19,7 +19,27 @@ if TYPE_CHECKING:
 
     from .middleware import SessionMiddleware
 
-__all__ = ["CookieJar", "Session"]
+__all__ = ["CookieJar", "Session", "session_cookie_options"]
+
+def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, object]:
+    """The options the session cookie is set with: the original's ``path='/'``,
+    HttpOnly and, when ``ENV`` is ``production``, Secure, overridden by any of
+    *cookie_options*. ``ENV`` is read at every call, as the original reads
+    ``process.env.ENV`` at every set."""
+    options: dict[str, object] = {}
+    if "path" not in cookie_options:
+        options["path"] = "/"
+    if "httpOnly" not in cookie_options and "http_only" not in cookie_options:
+        options["httpOnly"] = True
+    if "secure" not in cookie_options:
+        # One lookup: os.environ.get() raises and catches twice when ENV is unset.
+        try:
+            options["secure"] = os.environ["ENV"] == "production"
+        except KeyError:
+            options["secure"] = False
+    options.update(cookie_options)
+    return options
+
 
 class CookieJar(Protocol):
     """What :class:`Session` needs of a cookies object."""
@@ -93,20 +113,7 @@ class Session:
         return self._token
 
     def _write(self) -> None:
-        options: dict[str, object] = {}
-        given = self._cookie_options
-        if "path" not in given:
-            options["path"] = "/"
-        if "httpOnly" not in given and "http_only" not in given:
-            options["httpOnly"] = True
-        if "secure" not in given:
-            # Read at every set, as the original reads process.env.ENV. (One
-            # lookup: os.environ.get() raises and catches twice when unset.)
-            try:
-                options["secure"] = os.environ["ENV"] == "production"
-            except KeyError:
-                options["secure"] = False
-        options.update(given)
+        options = session_cookie_options(self._cookie_options)
         self._cookies.set(self._name, self._token, options, True)
 
     @classmethod

@@ -99,6 +99,16 @@ def test_bad_configuration_fails_at_start_up(config: dict[str, Any], error: type
         Session.middleware(lambda environ, start_response: [], **config)
 
 
+def test_host_prefix_session_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In production the session cookie is Secure, so __Host- passes the start-up check."""
+    monkeypatch.setenv("ENV", "production")
+    app = make_app(lambda s: None, name="__Host-sid")
+    response = Request.blank("https://example.com/").get_response(app)
+    assert response.headers.getall("Set-Cookie") == [
+        f"__Host-sid={response.text}; Path=/; HttpOnly; Secure"
+    ]
+
+
 def test_production_over_http_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENV", "production")
     app = make_app(lambda s: None)

@@ -112,3 +112,18 @@ def test_none_means_absent() -> None:
                "httpOnly": None, "secure": None, "sameSite": None, "priority": None,
                "partitioned": None, "encode": None}
     assert serialize("a", "b", options) == "a=b"
+
+
+def test_cached_checks_never_confuse_equal_values_of_other_types() -> None:
+    """1 == True in Python; a cached result for True must not let 1 through."""
+    assert serialize("a", "b", {"httpOnly": True}) == "a=b; HttpOnly"
+    with pytest.raises(TypeError, match="option httpOnly must be a bool, got int: 1"):
+        serialize("a", "b", {"httpOnly": 1})
+    assert serialize("a", "b", {"maxAge": 1.0}) == "a=b; Max-Age=1"
+    with pytest.raises(TypeError, match="got bool"):
+        serialize("a", "b", {"maxAge": True})
+
+
+def test_unhashable_option_values_are_still_checked() -> None:
+    with pytest.raises(TypeError, match="option path must be a str, got list"):
+        serialize("a", "b", {"path": ["/"]})

@@ -115,3 +115,15 @@ def test_hundred_thousand_backslashes_and_quotes_parse_whole() -> None:
     assert parse("a=" + "\\" * 100_000) == {"a": "\\" * 100_000}
     assert parse('a="' + '"' * 100_000 + '"') == {"a": '"' * 100_000}
     assert len(parse("; ".join(f"c{i}=v" for i in range(50_000)))) == 50_000
+
+
+@given(st.text(alphabet=st.sampled_from(' ;="%\\\t\u00a0abc_=%41%zz'), max_size=120),
+       st.lists(st.sampled_from(["a", "b", "c", "ab", "", "_", "a b", "zz"]), max_size=6))
+def test_cookies_get_agrees_with_parse_in_any_order(header: str, names: list[str]) -> None:
+    """Cookies splits lazily, as far as each get needs; the answers are parse's."""
+    from cookie_middleware import Cookies
+
+    cookies = Cookies({"HTTP_COOKIE": header})
+    expected = parse(header)
+    for name in [*names, *expected, *names]:
+        assert cookies.get(name) == expected.get(name)
