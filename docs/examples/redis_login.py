@@ -22,7 +22,7 @@ from session_middleware import Session, get_session
 IDLE_SECONDS = 14 * 24 * 3600
 
 
-def make_app(store: redis.Redis[str]) -> Any:
+def make_app(store: redis.Redis) -> Any:
     @wsgify
     def view(request: Request) -> Response:
         session = get_session(request)

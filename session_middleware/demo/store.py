@@ -68,7 +68,7 @@ class RedisStore:
     """A Redis server shared by every process: sessions survive restarts and
     scale out across machines. Keys expire after ``idle_timeout`` idle seconds."""
 
-    def __init__(self, client: redis.Redis[str], idle_timeout: int,
+    def __init__(self, client: redis.Redis, idle_timeout: int,
                  prefix: str = "session:") -> None:
         self.client = client
         self.idle_timeout = idle_timeout
