@@ -10,7 +10,7 @@ have let through to produce a broken or injectable header.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ._js import (
     ASCII_WHITESPACE,
@@ -28,7 +28,7 @@ from .errors import (
 )
 from .options import CookieOptions, normalize_options
 
-__all__ = ["parse", "read_pairs", "render", "serialize", "split_lazily"]
+__all__ = ["LazyPairs", "parse", "read_pairs", "render", "serialize"]
 
 # cookie-name = token                                        ; RFC 6265 sec 4.1.1
 # token       = 1*tchar                                      ; RFC 7230 sec 3.2.6
@@ -64,13 +64,13 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
 
     Never raises on a ``str``; any other type raises :class:`TypeError`.
     """
-    if not isinstance(header, str):
+    if type(header) is not str and not isinstance(header, str):
         raise TypeError(f"parse() needs the Cookie header as a str, got {type(header).__name__}")
     cookies: dict[str, str] = {}
     # In ASCII, JavaScript's whitespace is exactly ASCII_WHITESPACE; the shorter
     # set strips faster, and isascii() costs nothing.
     whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
-    read_pairs(header.split(";"), whitespace, '"' in header, cookies, None)
+    read_pairs(header.split(";"), whitespace, '"' in header, cookies)
     if decode is not None:
         for name, value in cookies.items():
             cookies[name] = _try_decode(value, decode)
@@ -81,26 +81,74 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
     return cookies
 
 
-def split_lazily(header: str) -> tuple[Iterator[str], str, bool]:
-    """Start splitting *header* for :func:`read_pairs`: the pieces still to be
-    read, the whitespace to trim, and whether any value may be quoted.
+class LazyPairs:
+    """The raw (undecoded) pairs of a Cookie header, parsed only as far as asked.
 
-    :class:`~cookie_middleware.Cookies` reads pieces only until it finds the
-    cookie asked for, and goes on from there on the next ``get``: each piece is
-    parsed at most once, and most requests read one cookie, often not the last.
+    ``get(name)`` finds the first piece called *name* by searching the header at
+    C speed, parses that piece alone and sets the text before it aside; the next
+    ``get`` parses that text first, then searches on. So each piece is parsed at
+    most once, and a request that reads one cookie parses one piece.
+    :class:`~cookie_middleware.Cookies` uses this.
     """
-    if not isinstance(header, str):
-        raise TypeError(
-            f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
-        )
-    return (iter(header.split(";")), ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE,
-            '"' in header)
+
+    __slots__ = ("_deferred", "_found", "_header", "_position", "_quoted", "_whitespace")
+
+    def __init__(self, header: str) -> None:
+        if not isinstance(header, str):
+            raise TypeError(
+                f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
+            )
+        self._header = header
+        self._position = 0  # where the text not yet searched begins: a piece's start
+        self._whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
+        self._quoted = '"' in header
+        self._found: dict[str, str] = {}
+        self._deferred: list[str] = []
+
+    def get(self, name: str) -> str | None:
+        """The raw value of the first cookie called *name*, or ``None``."""
+        found = self._found
+        value = found.get(name)
+        if value is not None:
+            return value
+        if self._deferred:
+            # This text comes before every piece parsed so far, and holds no
+            # piece called like a name asked for before: the first occurrence wins.
+            for text in self._deferred:
+                read_pairs(text.split(";"), self._whitespace, self._quoted, found)
+            self._deferred = []
+            value = found.get(name)
+            if value is not None:
+                return value
+        header, start = self._header, self._position
+        search = start
+        while search <= len(header):
+            hit = header.find(name, search)
+            if hit < 0:
+                break
+            first = header.rfind(";", start, hit) + 1 or start
+            end = header.find(";", hit)
+            if end < 0:
+                end = len(header)
+            piece = header[first:end]
+            key, eq, _ = piece.partition("=")
+            if eq and key.strip(self._whitespace) == name:
+                if first > start:
+                    self._deferred.append(header[start:first - 1])
+                self._position = end + 1
+                read_pairs((piece,), self._whitespace, self._quoted, found)
+                return found[name]
+            search = end + 1  # no other place in this piece can make it *name*
+        if start <= len(header):
+            self._deferred.append(header[start:])
+            self._position = len(header) + 1
+        return None
 
 
 def read_pairs(pieces: Iterable[str], whitespace: str, quoted: bool,
-                found: dict[str, str], until: str | None) -> str | None:
-    """The one cookie-pair parser: add the pairs of *pieces* to *found* (the first
-    occurrence of a name wins); stop after *until* and return its value."""
+               found: dict[str, str]) -> None:
+    """The one cookie-pair parser: add the pairs of *pieces* to *found*, the first
+    occurrence of a name winning, names and values trimmed, values unquoted."""
     for piece in pieces:
         name, eq, value = piece.partition("=")
         if eq:
@@ -112,9 +160,6 @@ def read_pairs(pieces: Iterable[str], whitespace: str, quoted: bool,
                 if quoted and len(value) > 1 and value[0] == '"' and value[-1] == '"':
                     value = value[1:-1]
                 found[name] = value
-                if name == until:
-                    return value
-    return None
 
 
 def _try_decode(value: str, decode: Callable[[str], str]) -> str:

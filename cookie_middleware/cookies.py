@@ -14,11 +14,11 @@ This is the one module of the package that knows about WSGI and WebOb. Node's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._js import decode_uri_component
-from .codec import read_pairs, render, split_lazily
+from .codec import LazyPairs, render
 from .errors import HeadersSentError, InsecureCookieError, MissingMiddlewareError
 from .options import normalize_options
 
@@ -70,9 +70,7 @@ class Cookies:
     # the per-request constructor cheap.
     _response: Response | None = None
     _trust_proxy = False
-    _pieces: Iterator[str] | None = None  # the Cookie header, split lazily: see get()
-    _whitespace = ""
-    _quoted = False
+    _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
     _sent = False
 
     def __init__(self, request: object, response: Response | None = None, *,
@@ -83,7 +81,6 @@ class Cookies:
             self._written: list[str] = []
         if trust_proxy:
             self._trust_proxy = True
-        self._found: dict[str, str] = {}
         self._pending: dict[str, list[str]] = {}
 
     @property
@@ -100,15 +97,12 @@ class Cookies:
     def get(self, name: str) -> str | None:
         """The request's cookie *name*, or ``None``. Cookies set during this
         request are not seen, as in the original."""
-        # Each piece of the header is parsed at most once and only as far as
-        # needed (up to the first cookie called *name*); only the values asked
-        # for are decoded.
-        value = self._found.get(name)
-        if value is None:
-            if self._pieces is None:
-                header = self._environ.get("HTTP_COOKIE", "")
-                self._pieces, self._whitespace, self._quoted = split_lazily(header)
-            value = read_pairs(self._pieces, self._whitespace, self._quoted, self._found, name)
+        # Each piece of the header is parsed at most once and only when needed;
+        # only the values asked for are decoded.
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = LazyPairs(self._environ.get("HTTP_COOKIE", ""))
+        value = pairs.get(name)
         if value is None or "%" not in value:
             return value
         return decode_uri_component(value)
@@ -211,7 +205,10 @@ class CookiesMiddleware:
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
-        cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
+        if self.trust_proxy:
+            cookies = self.cookies_class(environ, trust_proxy=True)
+        else:
+            cookies = self.cookies_class(environ)
         environ[ENVIRON_KEY] = cookies
 
         def start_response_with_cookies(status: str, headers: list[tuple[str, str]],

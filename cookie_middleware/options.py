@@ -231,7 +231,7 @@ def normalize_options(options: Mapping[str, object] | None = None,
     :class:`~cookie_middleware.errors.InvalidOptionError` for bad names and
     values, and :class:`TypeError` for values of the wrong type.
     """
-    if options is not None and not isinstance(options, Mapping):
+    if options is not None and type(options) is not dict and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
     # The same options recur on every request (a session cookie's, say), so the
     # checked result is cached. The key carries each value's type, so that 1

@@ -26,17 +26,20 @@ def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, ob
     HttpOnly and, when ``ENV`` is ``production``, Secure, overridden by any of
     *cookie_options*. ``ENV`` is read at every call, as the original reads
     ``process.env.ENV`` at every set."""
+    # One lookup: os.environ.get() raises and catches twice when ENV is unset.
+    try:
+        secure = os.environ["ENV"] == "production"
+    except KeyError:
+        secure = False
+    if not cookie_options:
+        return {"path": "/", "httpOnly": True, "secure": secure}
     options: dict[str, object] = {}
     if "path" not in cookie_options:
         options["path"] = "/"
     if "httpOnly" not in cookie_options and "http_only" not in cookie_options:
         options["httpOnly"] = True
     if "secure" not in cookie_options:
-        # One lookup: os.environ.get() raises and catches twice when ENV is unset.
-        try:
-            options["secure"] = os.environ["ENV"] == "production"
-        except KeyError:
-            options["secure"] = False
+        options["secure"] = secure
     options.update(cookie_options)
     return options
 
