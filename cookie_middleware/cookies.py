@@ -149,9 +149,8 @@ class Cookies:
         those the cookie was set with (``cookies.unset("sid", path="/")``).
         ``expires`` and ``maxAge`` are not accepted: unset chooses them.
         """
-        given = {**(options or {}), **attributes}
         for clash in ("expires", "maxAge", "max_age"):
-            if clash in given:
+            if clash in attributes or (isinstance(options, Mapping) and clash in options):
                 raise TypeError(f"unset() sets the expiry itself; do not pass {clash!r}")
         self.set(name, "", options, True, expires=_EPOCH, **attributes)
 
