@@ -10,7 +10,7 @@ have let through to produce a broken or injectable header.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from ._js import (
     ASCII_WHITESPACE,
@@ -67,10 +67,7 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
     if type(header) is not str and not isinstance(header, str):
         raise TypeError(f"parse() needs the Cookie header as a str, got {type(header).__name__}")
     cookies: dict[str, str] = {}
-    # In ASCII, JavaScript's whitespace is exactly ASCII_WHITESPACE; the shorter
-    # set strips faster, and isascii() costs nothing.
-    whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
-    read_pairs(header.split(";"), whitespace, '"' in header, cookies)
+    read_pairs(header, cookies)
     if decode is not None:
         for name, value in cookies.items():
             cookies[name] = _try_decode(value, decode)
@@ -91,7 +88,7 @@ class LazyPairs:
     :class:`~cookie_middleware.Cookies` uses this.
     """
 
-    __slots__ = ("_deferred", "_found", "_header", "_position", "_quoted", "_whitespace")
+    __slots__ = ("_deferred", "_found", "_header", "_position", "_whitespace")
 
     def __init__(self, header: str) -> None:
         if not isinstance(header, str):
@@ -101,7 +98,6 @@ class LazyPairs:
         self._header = header
         self._position = 0  # where the text not yet searched begins: a piece's start
         self._whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
-        self._quoted = '"' in header
         self._found: dict[str, str] = {}
         self._deferred: list[str] = []
 
@@ -115,7 +111,7 @@ class LazyPairs:
             # This text comes before every piece parsed so far, and holds no
             # piece called like a name asked for before: the first occurrence wins.
             for text in self._deferred:
-                read_pairs(text.split(";"), self._whitespace, self._quoted, found)
+                read_pairs(text, found)
             self._deferred = []
             value = found.get(name)
             if value is not None:
@@ -136,7 +132,7 @@ class LazyPairs:
                 if first > start:
                     self._deferred.append(header[start:first - 1])
                 self._position = end + 1
-                read_pairs((piece,), self._whitespace, self._quoted, found)
+                read_pairs(piece, found)
                 return found[name]
             search = end + 1  # no other place in this piece can make it *name*
         if start <= len(header):
@@ -145,11 +141,15 @@ class LazyPairs:
         return None
 
 
-def read_pairs(pieces: Iterable[str], whitespace: str, quoted: bool,
-               found: dict[str, str]) -> None:
-    """The one cookie-pair parser: add the pairs of *pieces* to *found*, the first
-    occurrence of a name winning, names and values trimmed, values unquoted."""
-    for piece in pieces:
+def read_pairs(text: str, found: dict[str, str]) -> None:
+    """The one cookie-pair parser: add the pairs of *text* (a Cookie header or a
+    run of its pieces) to *found*, the first occurrence of a name winning, names
+    and values trimmed, quoted values unquoted, nothing decoded."""
+    # In ASCII, JavaScript's whitespace is exactly ASCII_WHITESPACE; the shorter
+    # set strips faster, and isascii() costs nothing.
+    whitespace = ASCII_WHITESPACE if text.isascii() else JS_WHITESPACE
+    quoted = '"' in text
+    for piece in text.split(";"):
         name, eq, value = piece.partition("=")
         if eq:
             name = name.strip(whitespace)
