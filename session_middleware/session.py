@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CookieJar", "Session", "session_cookie_options"]
 
+
 def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, object]:
     """The options the session cookie is set with: the original's ``path='/'``,
     HttpOnly and, when ``ENV`` is ``production``, Secure, overridden by any of
