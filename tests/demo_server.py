@@ -45,10 +45,11 @@ def start_demo(*args: str, env: dict[str, str] | None = None) -> Demo:
     return Demo(process, url)
 
 
-def stop_demo(demo: Demo) -> tuple[int, str, str]:
-    """Ctrl-C the demo; returns its exit status, stdout rest and stderr."""
+def stop_demo(demo: Demo, signum: int = signal.SIGINT) -> tuple[int, str, str]:
+    """Ctrl-C (or another signal) the demo; returns its exit status, stdout rest
+    and stderr."""
     if demo.process.poll() is None:
-        demo.process.send_signal(signal.SIGINT)
+        demo.process.send_signal(signum)
     out, err = demo.process.communicate(timeout=20)
     return demo.process.returncode, out, err
 

@@ -4,6 +4,7 @@ Redis, the command as a user runs it, and two processes sharing one Redis."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -144,14 +145,16 @@ def test_redis_store_expires_idle_sessions(redis_url: str, redis_client: Any) ->
     assert store.get("t") is None
 
 
-def test_the_command_serves_the_pages_and_stops_on_ctrl_c() -> None:
+@pytest.mark.parametrize("signum", [pytest.param(signal.SIGINT, id="ctrl-c"),
+                                    pytest.param(signal.SIGTERM, id="sigterm")])
+def test_the_command_serves_the_pages_and_stops_cleanly(signum: int) -> None:
     with running_demo() as demo:
         browser = Browser()
         lines = browser.get(demo.url).splitlines()
         assert lines[0] == INTRO + str(browser.cookie("_session"))
         browser.post(demo.url + "login", {"user": "bob"})
         assert browser.get(demo.url).splitlines()[1].startswith("Hello, bob!")
-        status, out, err = stop_demo(demo)
+        status, out, err = stop_demo(demo, signum)
     assert status == 0
     assert out == "Stopped.\n"
     assert "Traceback" not in err

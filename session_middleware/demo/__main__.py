@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -25,6 +26,10 @@ class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         if os.environ.get("DEMO_ACCESS_LOG"):
             super().log_message(format, *args)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -76,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
     kind = "redis" if isinstance(store, RedisStore) else "memory"
+    # A process manager stops servers with SIGTERM: stop as cleanly as on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"Serving the session demo on http://{args.host}:{server.server_port}/ (store: {kind}); "
           "press Ctrl-C to stop", flush=True)
     try:
