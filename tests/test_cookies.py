@@ -219,7 +219,7 @@ def test_secure_cookie_guard(environ: dict[str, str], trust_proxy: bool, allowed
         except InsecureCookieError as error:
             outcome.append(str(error))
 
-    request = Request.blank("/", environ=environ)
+    request = Request.blank("/", environ=dict[str, Any](environ))
     response = request.get_response(stacked(handler, trust_proxy=trust_proxy))
     if allowed:
         assert outcome == ["set"]

@@ -38,7 +38,7 @@ class Client:
         response = self.request("/")
         assert response.status_int == 200
         lines: list[str] = response.text.splitlines()
-        assert lines[0] == INTRO + self.token
+        assert lines[0] == INTRO + str(self.token)
         return lines
 
 

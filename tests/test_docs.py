@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from webob import Request
@@ -40,6 +41,6 @@ def test_python_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    app = namespace.get("app")
+    app: Any = namespace.get("app")
     if app is not None:
         assert Request.blank("/").get_response(app).status_int == 200

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 
-def make_app(view: Callable[[Session], None], **session_config: Any) -> Any:
+def make_app(view: Callable[[Session], object], **session_config: Any) -> Any:
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         session = get_session(environ)
         view(session)

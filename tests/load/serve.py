@@ -9,7 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from waitress import create_server
+from waitress import create_server  # type: ignore[import-untyped]
 
 from session_middleware.demo import MemoryStore, make_app
 
@@ -23,7 +23,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"listening {server.effective_port}", flush=True)  # type: ignore[union-attr]
+    print(f"listening {server.effective_port}", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
