@@ -29,9 +29,9 @@ ASCII_WHITESPACE = "\t\n\v\f\r "
 # encodeURIComponent leaves these alone: ALPHA / DIGIT / "-" / "_" / "." / "!" /
 # "~" / "*" / "'" / "(" / ")". quote() already keeps letters, digits and "_.-~".
 _URI_COMPONENT_SAFE = "!*'()"
-# The same, as bytes: deleting them from an ASCII value that needs no escaping
-# leaves nothing.
-URI_COMPONENT_SAFE = (
+# All of them, as bytes: deleting these from an ASCII value that needs no
+# escaping leaves nothing.
+_URI_COMPONENT_SAFE_BYTES = (
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
 )
 
@@ -49,6 +49,9 @@ def encode_uri_component(value: str) -> str:
     Raises :class:`UnicodeEncodeError` for a lone surrogate, where JavaScript
     throws ``URIError``.
     """
+    # Tokens and ids usually need no escaping: a C-speed check skips quote().
+    if value.isascii() and not value.encode("ascii").translate(None, _URI_COMPONENT_SAFE_BYTES):
+        return value
     return quote(value, safe=_URI_COMPONENT_SAFE, encoding="utf-8", errors="strict")
 
 

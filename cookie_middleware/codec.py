@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from ._js import (
     ASCII_WHITESPACE,
     JS_WHITESPACE,
-    URI_COMPONENT_SAFE,
     decode_uri_component,
     encode_uri_component,
 )
@@ -35,8 +34,6 @@ __all__ = ["LazyPairs", "parse", "read_pairs", "render", "serialize"]
 # tchar       = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 #               "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# Names already found to be tokens: the same few are checked on every request.
-_TOKENS_SEEN: set[str] = set()
 
 # cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE )  ; RFC 6265 sec 4.1.1
 # cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
@@ -64,7 +61,7 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
 
     Never raises on a ``str``; any other type raises :class:`TypeError`.
     """
-    if type(header) is not str and not isinstance(header, str):
+    if not isinstance(header, str):
         raise TypeError(f"parse() needs the Cookie header as a str, got {type(header).__name__}")
     cookies: dict[str, str] = {}
     read_pairs(header, cookies)
@@ -196,17 +193,9 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
     if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    if name not in _TOKENS_SEEN:
-        if _TOKEN.fullmatch(name) is None:
-            raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
-        if len(_TOKENS_SEEN) < 1024:  # apps use a handful of names; stay bounded
-            _TOKENS_SEEN.add(name)
-    # Tokens and ids usually need no escaping: a C-speed check skips the encoder.
-    if (options.encode is None and value.isascii()
-            and not value.encode("ascii").translate(None, URI_COMPONENT_SAFE)):
-        encoded = value
-    else:
-        encoded = _encode(name, value, options)
+    if _TOKEN.fullmatch(name) is None:
+        raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
+    encoded = _encode(name, value, options)
     if len(name) + len(encoded) > _MAX_COOKIE_BYTES:
         raise CookieTooLargeError(
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "

@@ -75,7 +75,7 @@ class Cookies:
 
     def __init__(self, request: object, response: Response | None = None, *,
                  trust_proxy: bool = False) -> None:
-        self._environ = request if type(request) is dict else environ_of(request)
+        self._environ = environ_of(request)
         if response is not None:
             self._response = response
             self._written: list[str] = []
@@ -103,9 +103,7 @@ class Cookies:
         if pairs is None:
             pairs = self._pairs = LazyPairs(self._environ.get("HTTP_COOKIE", ""))
         value = pairs.get(name)
-        if value is None or "%" not in value:
-            return value
-        return decode_uri_component(value)
+        return None if value is None else decode_uri_component(value)
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, **attributes: object) -> None:
@@ -204,10 +202,7 @@ class CookiesMiddleware:
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
-        if self.trust_proxy:
-            cookies = self.cookies_class(environ, trust_proxy=True)
-        else:
-            cookies = self.cookies_class(environ)
+        cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
         environ[ENVIRON_KEY] = cookies
 
         def start_response_with_cookies(status: str, headers: list[tuple[str, str]],

@@ -231,26 +231,25 @@ def normalize_options(options: Mapping[str, object] | None = None,
     :class:`~cookie_middleware.errors.InvalidOptionError` for bad names and
     values, and :class:`TypeError` for values of the wrong type.
     """
-    if options is not None and type(options) is not dict and not isinstance(options, Mapping):
+    if options is not None and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
+    options = options or {}
     # The same options recur on every request (a session cookie's, say), so the
     # checked result is cached. The key carries each value's type, so that 1
     # and True, equal in Python, never share an entry.
-    options = options or {}
-    # The same options recur on every request (a session cookie's, say), so the
-    # checked result is cached. The key is the (name, value) pairs followed by
-    # the values' types, so that 1 and True, equal in Python, never share an entry.
-    if attributes:
-        key = (*options.items(), *attributes.items(),
-               *map(type, options.values()), *map(type, attributes.values()))
+    if attributes:  # rarer than a lone mapping, and dearer to key
+        pairs = (*options.items(), *attributes.items())
+        types = (*map(type, options.values()), *map(type, attributes.values()))
     else:
-        key = (*options.items(), *map(type, options.values()))
+        pairs = tuple(options.items())
+        types = tuple(map(type, options.values()))
+    key = (pairs, types)
     try:
         return _normalize_cached(key)
     except TypeError:
         if _hashable(key):
             raise  # a wrong option type, reported by the checks themselves
-        return _normalize([*options.items(), *(attributes or {}).items()])
+        return _normalize(pairs)  # an unhashable value: checked afresh every time
 
 
 def _hashable(key: object) -> bool:
@@ -262,9 +261,9 @@ def _hashable(key: object) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _normalize_cached(key: tuple[object, ...]) -> CookieOptions:
-    pairs = key[: len(key) // 2]  # the second half holds the types
-    return _normalize(pair for pair in pairs if isinstance(pair, tuple))
+def _normalize_cached(key: tuple[tuple[tuple[str, object], ...], tuple[type, ...]]
+                      ) -> CookieOptions:
+    return _normalize(key[0])
 
 
 def _normalize(pairs: Iterable[tuple[str, object]]) -> CookieOptions:

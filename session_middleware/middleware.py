@@ -36,7 +36,6 @@ class SessionMiddleware:
         self.accept_token = accept_token
         self.session_class = session_class
         self.cookie_options = cookie_options
-        self._plain = accept_token is is_session_token and not cookie_options
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
@@ -46,12 +45,9 @@ class SessionMiddleware:
                 "Session.middleware needs Cookies.middleware around it: "
                 "app = Cookies.middleware(Session.middleware(app))"
             )
-        if self._plain:  # the common case, without the cost of keyword arguments
-            environ[ENVIRON_KEY] = self.session_class(cookies, self.name)
-        else:
-            environ[ENVIRON_KEY] = self.session_class(
-                cookies, self.name, accept_token=self.accept_token, **self.cookie_options
-            )
+        environ[ENVIRON_KEY] = self.session_class(
+            cookies, self.name, accept_token=self.accept_token, **self.cookie_options
+        )
         return self.app(environ, start_response)
 
 

@@ -32,8 +32,6 @@ def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, ob
         secure = os.environ["ENV"] == "production"
     except KeyError:
         secure = False
-    if not cookie_options:
-        return {"path": "/", "httpOnly": True, "secure": secure}
     options: dict[str, object] = {}
     if "path" not in cookie_options:
         options["path"] = "/"
