@@ -1,64 +1,49 @@
-"""``Cookies``: the request's cookies in, deferred Set-Cookie headers out (WebOb/WSGI).
+"""``Cookies``: the request's cookies in, deferred Set-Cookie headers out.
 
-This is the one module of the package that knows about WSGI and WebOb. Node's
-``new Cookies(request, response)`` maps onto Python like this:
+Transport-free: a request is read only for its Cookie header and its scheme
+(see :mod:`cookie_middleware.exchange`), and the pending cookies leave through
+:meth:`Cookies.seal` when the response starts. The WSGI and ASGI middlewares
+that call ``seal`` live in :mod:`cookie_middleware.wsgi` and
+:mod:`cookie_middleware.asgi`. Node's ``new Cookies(request, response)`` maps
+onto Python like this:
 
-* ``request`` is a :class:`webob.Request` (or anything with an ``environ``) or
-  the WSGI environ itself; the Cookie header is read from ``HTTP_COOKIE``.
-* ``response`` is where the headers leave. Under :meth:`Cookies.middleware` it
-  is the WSGI ``start_response`` step, which the middleware wraps the way Node's
-  ``on-headers`` wraps ``writeHead``. Given a :class:`webob.Response` instead,
-  the response's Set-Cookie headers are kept in step with the pending cookies
-  on every change, so whenever WebOb sends it, it carries exactly those.
+* ``request`` is a WSGI environ or a request carrying one (WebOb, Flask,
+  Django), or an ASGI scope or a request carrying one (Starlette, FastAPI).
+* ``response`` is where the headers leave. Under a middleware it is the
+  "response starts" step, which the middleware wraps the way Node's
+  ``on-headers`` wraps ``writeHead``. Given a WebOb or Starlette response
+  instead, its Set-Cookie headers are kept in step with the pending cookies on
+  every change, so whenever it is sent, it carries exactly those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._js import decode_uri_component
 from .codec import LazyPairs, render
-from .errors import HeadersSentError, InsecureCookieError, MissingMiddlewareError
+from .errors import HeadersSentError, InsecureCookieError
+from .exchange import ENVIRON, HeaderSync, RequestReader, header_sync, reader_for
 from .options import normalize_options
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-    from webob import Response
+    from _typeshed.wsgi import WSGIApplication
 
-__all__ = ["ENVIRON_KEY", "Cookies", "CookiesMiddleware", "environ_of", "get_cookies"]
-
-ENVIRON_KEY = "cookie_middleware.cookies"
-"""The WSGI environ key under which :class:`CookiesMiddleware` puts each request's
-:class:`Cookies`."""
+__all__ = ["Cookies"]
 
 _EPOCH = 0  # unset() expires the cookie at the epoch, as the original does
-
-
-def environ_of(request: object) -> Mapping[str, Any]:
-    """The WSGI environ of a WebOb, Flask or Django request, or *request* itself
-    when it already is an environ. Raises :class:`TypeError` for anything else."""
-    if type(request) is dict or isinstance(request, Mapping):
-        return request
-    for attribute in ("environ", "META"):
-        environ = getattr(request, attribute, None)
-        if isinstance(environ, Mapping):
-            return environ
-    raise TypeError(
-        "expected a WSGI environ or a request with an environ (WebOb, Flask, Django), "
-        f"got {type(request).__name__}"
-    )
 
 
 class Cookies:
     """Read the request's cookies and collect the response's Set-Cookie headers.
 
-    ``get`` reads the Cookie header (parsed once, on first use). ``set`` records
-    a *pending* cookie after checking it completely, so a bad name or option
-    raises at the line that called ``set``. Pending cookies are written when the
-    response's headers go out, one Set-Cookie header each: names in the order
-    they were first set, each name's cookies in the order they were set, after
-    any Set-Cookie headers the application wrote itself.
+    ``get`` reads the Cookie header (parsed once, as far as needed). ``set``
+    records a *pending* cookie after checking it completely, so a bad name or
+    option raises at the line that called ``set``. Pending cookies are written
+    when the response's headers go out, one Set-Cookie header each: names in the
+    order they were first set, each name's cookies in the order they were set,
+    after any Set-Cookie headers the application wrote itself.
 
     A ``secure`` cookie on a request that did not arrive over https raises
     :class:`~cookie_middleware.errors.InsecureCookieError`. With
@@ -68,31 +53,51 @@ class Cookies:
 
     # Defaults at class level: a request sets only what differs, which keeps
     # the per-request constructor cheap.
-    _response: Response | None = None
+    _sync: HeaderSync | None = None
     _trust_proxy = False
     _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
+    _header: str | None = None  # the header text, once the request is let go
     _sent = False
 
-    def __init__(self, request: object, response: Response | None = None, *,
+    if TYPE_CHECKING:
+        # Bound by cookie_middleware.wsgi, so that this module imports no transport.
+        @classmethod
+        def middleware(cls, app: WSGIApplication, *,
+                       trust_proxy: bool = False) -> WSGIApplication:
+            """Wrap a WSGI *app*: see :class:`cookie_middleware.wsgi.CookiesMiddleware`."""
+
+    def __init__(self, request: object, response: object = None, *,
                  trust_proxy: bool = False) -> None:
-        self._environ = environ_of(request)
+        source, reader = reader_for(request)
+        self._source: Mapping[str, Any] | None = source
+        if reader is not ENVIRON:
+            self._reader = reader
         if response is not None:
-            self._response = response
-            self._written: list[str] = []
+            self._sync = header_sync(response)
         if trust_proxy:
             self._trust_proxy = True
         self._pending: dict[str, list[str]] = {}
 
+    _reader: RequestReader = ENVIRON
+
+    def belongs_to(self, request: Mapping[str, Any]) -> bool:
+        """Whether this object was made for *request* (the very environ or scope)
+        and its response has not started: a middleware stacked twice uses it to
+        keep one ``Cookies`` per request."""
+        return self._source is request
+
     @property
     def secure(self) -> bool:
         """Whether the request arrived over https (see ``trust_proxy``)."""
-        if self._environ.get("wsgi.url_scheme") == "https":
-            return True
-        if not self._trust_proxy:
-            return False
-        forwarded = str(self._environ.get("HTTP_X_FORWARDED_PROTO", ""))
-        # The client-most proxy comes first in a comma-separated list.
-        return forwarded.split(",", 1)[0].strip().lower() == "https"
+        source = self._source
+        if source is None:
+            return self._secure_at_seal
+        return self._reader.https(source, self._trust_proxy)
+
+    @property
+    def sent(self) -> bool:
+        """Whether the response's headers have gone out (see :meth:`seal`)."""
+        return self._sent
 
     def get(self, name: str) -> str | None:
         """The request's cookie *name*, or ``None``. Cookies set during this
@@ -101,9 +106,20 @@ class Cookies:
         # only the values asked for are decoded.
         pairs = self._pairs
         if pairs is None:
-            pairs = self._pairs = LazyPairs(self._environ.get("HTTP_COOKIE", ""))
+            pairs = self._pairs = LazyPairs(self.header)
         value = pairs.get(name)
         return None if value is None else decode_uri_component(value)
+
+    @property
+    def header(self) -> str:
+        """The request's Cookie header as text (UTF-8 where the bytes are valid
+        UTF-8, latin-1 otherwise), read when first asked for."""
+        header = self._header
+        if header is None:
+            source = self._source
+            header = "" if source is None else self._reader.header(source)
+            self._header = header
+        return header
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, **attributes: object) -> None:
@@ -116,9 +132,11 @@ class Cookies:
             cookies.set("theme", "dark", {"maxAge": 3600, "httpOnly": True})
             cookies.set("theme", "dark", max_age=3600, http_only=True)
 
+        ``maxAge`` is in seconds (Express's ``res.cookie`` takes milliseconds).
+
         Raises what ``serialize`` raises, :class:`InsecureCookieError` for a
         ``secure`` cookie over plain http, and :class:`HeadersSentError` once
-        the headers have gone out.
+        the headers have gone out. A call that raises changes nothing.
         """
         if self._sent:
             raise HeadersSentError(
@@ -131,12 +149,16 @@ class Cookies:
                 f"cannot send secure cookie {name!r} over an unencrypted connection "
                 "(behind a TLS-terminating proxy, use trust_proxy=True)"
             )
-        if overwrite or name not in self._pending:
-            self._pending[name] = [header]
+        self._add(name, header, overwrite)
+
+    def _add(self, name: str, header: str, overwrite: bool) -> None:
+        pending = self._pending
+        if overwrite or name not in pending:
+            pending[name] = [header]
         else:
-            self._pending[name].append(header)
-        if self._response is not None:
-            self._sync(self._response)
+            pending[name].append(header)
+        if self._sync is not None:
+            self._sync.add(name, header, overwrite)
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None:
@@ -158,72 +180,31 @@ class Cookies:
         """The pending Set-Cookie header values, in the order they will be written."""
         return [header for group in self._pending.values() for header in group]
 
-    def on_headers(self, headers: list[tuple[str, str]]) -> None:
-        """Append the pending cookies to a WSGI header list about to be sent.
+    def seal(self) -> list[str]:
+        """The response starts: return the pending Set-Cookie header values, in
+        order, and refuse every later ``set`` with :class:`HeadersSentError`.
 
-        This is the on-headers step: :class:`CookiesMiddleware` calls it from
-        ``start_response``; servers or frameworks that send headers another way
-        call it themselves. Afterwards ``set`` raises :class:`HeadersSentError`.
+        This is the on-headers step; the middlewares call it. The request is let
+        go of here (its Cookie header kept as text), so that nothing refers back
+        to it from the objects it holds.
         """
-        self._sent = True
-        for group in self._pending.values():
-            headers.extend([("Set-Cookie", header) for header in group])
+        if not self._sent:
+            self._sent = True
+            source = self._source
+            if source is not None:
+                self._secure_at_seal = self._reader.https(source, self._trust_proxy)
+                if self._header is None:
+                    self._header = self._reader.header(source)
+                self._source = None
+        pending = self._pending
+        if len(pending) == 1:
+            for group in pending.values():
+                return list(group)
+        return self.headers()
 
-    def _sync(self, response: Response) -> None:
-        """Keep a WebOb response's Set-Cookie headers equal to the pending ones."""
-        headerlist = response.headerlist
-        stale = list(self._written)
-        kept = []
-        for field, value in headerlist:
-            if field.lower() == "set-cookie" and value in stale:
-                stale.remove(value)
-                continue
-            kept.append((field, value))
-        self._written = self.headers()
-        kept.extend(("Set-Cookie", header) for header in self._written)
-        headerlist[:] = kept
+    _secure_at_seal = False
 
-    @classmethod
-    def middleware(cls, app: WSGIApplication, *, trust_proxy: bool = False) -> CookiesMiddleware:
-        """Wrap a WSGI *app* so that every request gets a fresh :class:`Cookies`
-        at ``environ["cookie_middleware.cookies"]`` (read it with
-        :func:`get_cookies`), written out when the app calls ``start_response``."""
-        return CookiesMiddleware(app, trust_proxy=trust_proxy, cookies_class=cls)
-
-
-class CookiesMiddleware:
-    """The WSGI middleware returned by :meth:`Cookies.middleware`."""
-
-    def __init__(self, app: WSGIApplication, *, trust_proxy: bool = False,
-                 cookies_class: type[Cookies] = Cookies) -> None:
-        self.app = app
-        self.trust_proxy = trust_proxy
-        self.cookies_class = cookies_class
-
-    def __call__(self, environ: WSGIEnvironment,
-                 start_response: StartResponse) -> Iterable[bytes]:
-        cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
-        environ[ENVIRON_KEY] = cookies
-
-        def start_response_with_cookies(status: str, headers: list[tuple[str, str]],
-                                        exc_info: Any = None) -> Any:
-            headers = list(headers)
-            cookies.on_headers(headers)
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, start_response_with_cookies)
-
-
-def get_cookies(request: object) -> Cookies:
-    """The :class:`Cookies` that :meth:`Cookies.middleware` made for *request*.
-
-    *request* may be the WSGI environ, a WebOb or Flask request, or a Django
-    request. Raises :class:`~cookie_middleware.errors.MissingMiddlewareError`
-    when the app is not wrapped in ``Cookies.middleware``.
-    """
-    cookies = environ_of(request).get(ENVIRON_KEY)
-    if not isinstance(cookies, Cookies):
-        raise MissingMiddlewareError(
-            "no Cookies on this request: wrap the WSGI app with Cookies.middleware(app)"
-        )
-    return cookies
+    def on_headers(self, headers: list[tuple[str, str]]) -> None:
+        """Append the pending cookies to a WSGI header list about to be sent
+        (:meth:`seal`, for servers or frameworks that send headers themselves)."""
+        headers.extend([("Set-Cookie", header) for header in self.seal()])

@@ -1,9 +1,10 @@
 """``Session``: always a session token, on nothing but a cookies object's get/set.
 
-The session layer knows nothing of WSGI or of how cookies are stored: it calls
-``cookies.get(name)`` and ``cookies.set(name, value, options, overwrite)``, the
-public API of :class:`cookie_middleware.Cookies`, so any object with those two
-methods will do.
+The session layer knows nothing of WSGI, ASGI or how cookies are stored: it
+calls ``cookies.get(name)`` and ``cookies.set(name, value, options, overwrite)``,
+the public API of :class:`cookie_middleware.Cookies`, so any object with those
+two methods will do. The middlewares live in :mod:`session_middleware.wsgi` and
+:mod:`session_middleware.asgi`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
-
-    from .middleware import SessionMiddleware
 
 __all__ = ["CookieJar", "Session", "session_cookie_options"]
 
@@ -52,8 +51,22 @@ class CookieJar(Protocol):
             overwrite: bool = False, /) -> None: ...
 
 
+def _check_arguments(cookies: object, name: object) -> None:
+    if not (callable(getattr(cookies, "get", None)) and callable(getattr(cookies, "set", None))):
+        raise TypeError(
+            "Session() takes the request's cookies object (with get and set), not "
+            f"{type(cookies).__name__}: Session(get_cookies(request)), or let "
+            "Session.middleware make the session and read it with get_session(request)"
+        )
+    if not isinstance(name, str):
+        raise TypeError(
+            f"Session() takes the cookie name as a str, got {type(name).__name__}: {name!r}; "
+            "pass cookie options as keywords: Session(cookies, '_sid', max_age=3600)"
+        )
+
+
 class Session:
-    """Ensure the request has a session token, and roll its cookie on every request.
+    """Ensure the request has a session token, and set its cookie.
 
     ``Session(cookies)`` reads the ``_session`` cookie (or *name*). A value with
     the shape of a token this library mints (see
@@ -62,30 +75,54 @@ class Session:
     token. Apps that must honour tokens of another shape pass their own
     *accept_token* predicate.
 
-    The cookie is then set with overwrite, as the original does on every
-    request: ``Path=/``, ``HttpOnly``, and ``Secure`` when the environment
-    variable ``ENV`` equals ``production`` (read each time the cookie is set).
+    With ``rolling=True`` (the default, as in the original) the cookie is set
+    with overwrite on every request: ``Path=/``, ``HttpOnly``, and ``Secure``
+    when the environment variable ``ENV`` equals ``production`` (read each time
+    the cookie is set). With ``rolling=False`` it is set only when the token is
+    new (minted, replaced or reset), so a slow request cannot write back a token
+    that a concurrent login replaced; ``max_age`` is then an absolute lifetime.
+
+    ``cross_site=True`` (the middlewares pass it for a request whose
+    ``Sec-Fetch-Site`` is ``cross-site``) withholds the cookie of a token minted
+    only because the request carried no session cookie: a browser withholds a
+    SameSite cookie from such requests, and writing the new token would log the
+    user out. :meth:`reset` always writes.
+
     *cookie_options* (``max_age``, ``same_site``, ``domain``, ``secure``, ...)
     are passed to ``cookies.set`` as well, override those defaults, and are
-    validated there; with ``max_age`` the rolling expiry becomes real.
+    validated there.
 
     The session stores nothing: keep data in your own store under ``token``,
     and call :meth:`reset` before the session's privileges change (login,
     logout) so a token planted by an attacker never gains them.
     """
 
+    if TYPE_CHECKING:
+        # Bound by session_middleware.wsgi, so that this module imports no transport.
+        @classmethod
+        def middleware(cls, app: WSGIApplication, name: str = "_session", *,
+                       accept_token: Callable[[str], bool] = is_session_token,
+                       rolling: bool = True,
+                       **cookie_options: object) -> WSGIApplication:
+            """Wrap a WSGI *app*: see :class:`session_middleware.wsgi.SessionMiddleware`."""
+
     def __init__(self, cookies: CookieJar, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
+                 rolling: bool = True, cross_site: bool = False,
                  **cookie_options: object) -> None:
+        _check_arguments(cookies, name)
         self._cookies = cookies
         self._name = name
         self._cookie_options = cookie_options
         incoming = cookies.get(name)
         if incoming and accept_token(incoming):
             self._token, self._new = incoming, False
+            if rolling:
+                self._write(incoming)
         else:
             self._token, self._new = new_token(), True
-        self._write()
+            if incoming is not None or not cross_site:
+                self._write(self._token)
 
     @property
     def name(self) -> str:
@@ -103,37 +140,28 @@ class Session:
         the client (no cookie, an untrusted one, or :meth:`reset`)."""
         return self._new
 
+    @property
+    def cookies(self) -> CookieJar:
+        """The cookies object this session reads and sets its cookie through."""
+        return self._cookies
+
     def reset(self) -> str:
         """Replace the token with a new one and return it.
 
         The cookie is set with overwrite, so the response carries exactly one
         Set-Cookie for the session however often this is called. Call it before
         storing anything that raises the session's privileges (session fixation).
+        If setting the cookie raises (headers already sent, a Secure cookie over
+        plain http), ``token`` and ``new`` stay as they were.
         """
-        self._token, self._new = new_token(), True
-        self._write()
-        return self._token
+        token = new_token()
+        self._write(token)
+        self._token, self._new = token, True
+        return token
 
-    def _write(self) -> None:
+    def _write(self, token: str) -> None:
         options = session_cookie_options(self._cookie_options)
-        self._cookies.set(self._name, self._token, options, True)
-
-    @classmethod
-    def middleware(cls, app: WSGIApplication, name: str = "_session", *,
-                   accept_token: Callable[[str], bool] = is_session_token,
-                   **cookie_options: object) -> SessionMiddleware:
-        """Wrap a WSGI *app* so that every request gets a :class:`Session` at
-        ``environ["session_middleware.session"]`` (read it with
-        :func:`~session_middleware.get_session`).
-
-        Needs the cookies middleware outside it::
-
-            app = Cookies.middleware(Session.middleware(app))
-        """
-        from .middleware import SessionMiddleware
-
-        return SessionMiddleware(app, name, accept_token=accept_token,
-                                 session_class=cls, **cookie_options)
+        self._cookies.set(self._name, token, options, True)
 
     def __repr__(self) -> str:
         return f"<Session {self._name}={self._token[:8]}... new={self._new}>"

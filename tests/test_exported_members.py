@@ -12,7 +12,7 @@ COOKIE_API = {
     "DuplicateOptionError", "HeadersSentError", "InsecureCookieError", "InvalidNameError",
     "InvalidOptionError", "InvalidValueError", "MissingMiddlewareError", "PrefixError",
     "SameSiteNoneError", "UnknownOptionError", "environ_of", "get_cookies", "parse",
-    "serialize",
+    "scope_of", "serialize",
 }
 SESSION_API = {
     "ENVIRON_KEY", "TOKEN_LENGTH", "CookieJar", "MissingCookiesError", "MissingSessionError",

@@ -10,7 +10,7 @@ from webob.exc import HTTPFound, HTTPMethodNotAllowed, HTTPNotFound, HTTPSeeOthe
 
 from cookie_middleware import Cookies
 
-from ..middleware import get_session
+from ..lookup import get_session
 from ..session import Session
 
 if TYPE_CHECKING:

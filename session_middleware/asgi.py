@@ -1,0 +1,95 @@
+"""The ASGI side of sessions: plain ASGI 3, no framework.
+
+:class:`SessionMiddleware` gives every ``http`` and ``websocket`` connection a
+:class:`~session_middleware.Session` in ``scope["state"]["session"]`` (Starlette's
+and FastAPI's ``request.state.session``). It needs
+:class:`cookie_middleware.asgi.CookiesMiddleware` outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from cookie_middleware import serialize
+from cookie_middleware.asgi import STATE_KEY as COOKIES_KEY
+from cookie_middleware.asgi import ASGIApp, Receive, Scope, Send
+
+from .errors import MissingCookiesError, MissingSessionError
+from .session import Session, session_cookie_options
+from .tokens import is_session_token, new_token
+
+__all__ = ["STATE_KEY", "SessionMiddleware", "session_in_scope"]
+
+STATE_KEY = "session"
+"""The key in ``scope["state"]`` under which :class:`SessionMiddleware` puts each
+connection's :class:`~session_middleware.Session` (``request.state.session``);
+the innermost one when several cookie names are stacked, each also under
+``"session:" + name``."""
+
+
+def _cross_site(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"sec-fetch-site":
+            return bytes(value) == b"cross-site"
+    return False
+
+
+class SessionMiddleware:
+    """ASGI middleware: a :class:`~session_middleware.Session` per connection.
+
+    ``SessionMiddleware(app, "_sid", max_age=3600, same_site="lax")`` takes what
+    :class:`~session_middleware.Session` takes. Stacking it twice for the same
+    cookie name is harmless: the connection keeps one session.
+    """
+
+    def __init__(self, app: ASGIApp, name: str = "_session", *,
+                 accept_token: Callable[[str], bool] = is_session_token,
+                 rolling: bool = True, **cookie_options: object) -> None:
+        if not isinstance(name, str):
+            raise TypeError(
+                f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
+                "pass cookie options as keywords: SessionMiddleware(app, '_sid', max_age=3600)"
+            )
+        # Check name and options now, at start-up, rather than on the first request.
+        serialize(name, new_token(), session_cookie_options(cookie_options))
+        self.app = app
+        self.name = name
+        self.key = f"{STATE_KEY}:{name}"
+        self.accept_token = accept_token
+        self.rolling = rolling
+        self.cookie_options = cookie_options
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        state = scope.get("state")
+        cookies = state.get(COOKIES_KEY) if isinstance(state, MutableMapping) else None
+        if cookies is None or state is None:
+            raise MissingCookiesError(
+                "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
+                "(add it after SessionMiddleware: add_middleware wraps the app outwards)"
+            )
+        outer = state.get(self.key)
+        if not (isinstance(outer, Session) and outer.cookies is cookies):
+            state[self.key] = Session(
+                cookies, self.name, accept_token=self.accept_token, rolling=self.rolling,
+                cross_site=_cross_site(scope), **self.cookie_options,
+            )
+        state[STATE_KEY] = state[self.key]
+        await self.app(scope, receive, send)
+
+
+def session_in_scope(scope: Scope, name: str | None = None) -> Session:
+    """The :class:`Session` that :class:`SessionMiddleware` made for *scope*
+    (for cookie *name*, when given)."""
+    state: Any = scope.get("state")
+    session = (state.get(STATE_KEY if name is None else f"{STATE_KEY}:{name}")
+               if isinstance(state, MutableMapping) else None)
+    if not isinstance(session, Session):
+        raise MissingSessionError(
+            "no Session on this request: add session_middleware.asgi.SessionMiddleware "
+            "inside cookie_middleware.asgi.CookiesMiddleware"
+        )
+    return session

@@ -1,0 +1,33 @@
+"""``get_session``: the request's :class:`~session_middleware.Session`, on either transport."""
+
+from __future__ import annotations
+
+from cookie_middleware import environ_of, scope_of
+
+from .asgi import session_in_scope
+from .session import Session
+from .wsgi import session_in_environ
+
+__all__ = ["get_session"]
+
+
+def get_session(request: object, name: str | None = None) -> Session:
+    """The :class:`Session` a middleware made for *request*.
+
+    *request* may be a WSGI environ, a WebOb, Flask or Django request, or an
+    ASGI scope, a Starlette or FastAPI ``Request`` or ``WebSocket``. With
+    several session middlewares stacked under different cookie names, *name*
+    picks one; without it, the innermost. In FastAPI it is a dependency as it
+    stands::
+
+        Annotated[Session, Depends(get_session)]
+
+    Raises :class:`~session_middleware.errors.MissingSessionError` when no
+    middleware put one there.
+    """
+    if type(request) is dict and "wsgi.version" in request:
+        return session_in_environ(request, name)
+    scope = scope_of(request)
+    if scope is not None:
+        return session_in_scope(scope, name)
+    return session_in_environ(environ_of(request), name)
