@@ -9,6 +9,7 @@ and FastAPI's ``request.state.session``). It needs
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from datetime import datetime
 from typing import Any
 
 from cookie_middleware import serialize
@@ -38,14 +39,33 @@ def _cross_site(scope: Scope) -> bool:
 class SessionMiddleware:
     """ASGI middleware: a :class:`~session_middleware.Session` per connection.
 
-    ``SessionMiddleware(app, "_sid", max_age=3600, same_site="lax")`` takes what
-    :class:`~session_middleware.Session` takes. Stacking it twice for the same
-    cookie name is harmless: the connection keeps one session.
+    ``SessionMiddleware(app, "_sid", max_age=3600, same_site="lax")`` takes the
+    cookie options :class:`~session_middleware.Session` takes, in their
+    snake_case spelling; an option left at ``None`` keeps the session default
+    (``Path=/``, ``HttpOnly``, ``Secure`` when ``ENV`` is ``production``).
+    Stacking it twice for the same cookie name is harmless: the connection
+    keeps one session.
     """
 
     def __init__(self, app: ASGIApp, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, **cookie_options: object) -> None:
+                 rolling: bool = True,
+                 max_age: float | None = None,
+                 expires: datetime | float | None = None,
+                 domain: str | None = None,
+                 path: str | None = None,
+                 http_only: bool | None = None,
+                 secure: bool | None = None,
+                 same_site: str | bool | None = None,
+                 priority: str | None = None,
+                 partitioned: bool | None = None,
+                 encode: Callable[[str], str] | None = None) -> None:
+        # Spelled out rather than **cookie_options: type checkers cannot match a
+        # **kwargs signature against Starlette's Middleware(cls, **options).
+        given = {"max_age": max_age, "expires": expires, "domain": domain, "path": path,
+                 "http_only": http_only, "secure": secure, "same_site": same_site,
+                 "priority": priority, "partitioned": partitioned, "encode": encode}
+        cookie_options = {key: value for key, value in given.items() if value is not None}
         if not isinstance(name, str):
             raise TypeError(
                 f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "

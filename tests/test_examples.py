@@ -38,7 +38,7 @@ def session_cookie(response: Any) -> str:
 
 def test_every_example_is_tested() -> None:
     tested = {"plain_wsgi", "webob_app", "pyramid_app", "flask_app", "django_app",
-              "redis_login"}
+              "redis_login", "fastapi_app", "starlette_app"}
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
 
 
@@ -113,3 +113,52 @@ def test_redis_login_recipe(redis_url: str, redis_client: Any) -> None:
     assert session_cookie(logout) != token
     again = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
     assert again.text == "Not logged in.\n"
+
+
+def test_fastapi_login_flow() -> None:
+    from starlette.testclient import TestClient
+
+    module = load("fastapi_app")
+    with TestClient(module.app, follow_redirects=False) as client:
+        page = client.get("/")
+        token = asgi_session_cookie(page)
+        assert page.text == f"{INTRO}{token}\nNot logged in.\nVisits: 1\n"
+        assert f"_session={token}; Max-Age=1209600; Path=/; HttpOnly; SameSite=Lax" in (
+            page.headers.get_list("set-cookie"))
+
+        login = client.post("/login", content=b"user=dora",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert login.status_code == 303
+        logged_in = asgi_session_cookie(login)
+        assert logged_in != token
+        assert client.get("/").text.splitlines()[1] == "Hello, dora!"
+
+        reset = client.get("/reset")
+        assert asgi_session_cookie(reset) != logged_in
+        assert client.get("/").text.splitlines()[1] == "Hello, dora!"  # carried over
+        # The old token no longer names a login (asked by a client without the jar).
+        with TestClient(module.app) as other:
+            old = other.get("/", headers={"Cookie": f"_session={logged_in}"})
+            assert old.text.splitlines()[1] == "Not logged in."
+
+        logout = client.post("/logout")
+        assert logout.status_code == 303
+        assert client.get("/").text.splitlines()[1] == "Not logged in."
+
+
+def test_starlette_theme_and_reset() -> None:
+    from starlette.testclient import TestClient
+
+    module = load("starlette_app")
+    with TestClient(module.app) as client:
+        page = client.get("/?theme=dark")
+        token = asgi_session_cookie(page)
+        assert "theme=dark; Max-Age=2592000; SameSite=Lax" in page.headers.get_list("set-cookie")
+        assert client.get("/").text == f"{INTRO}{token}\nTheme: dark\n"
+        assert asgi_session_cookie(client.get("/reset")) != token
+
+
+def asgi_session_cookie(response: Any) -> str:
+    cookies = [c for c in response.headers.get_list("set-cookie") if c.startswith("_session=")]
+    assert len(cookies) == 1, cookies
+    return str(cookies[0].split(";", 1)[0].removeprefix("_session="))

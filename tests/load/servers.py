@@ -1,0 +1,26 @@
+"""Start the serve scripts of this folder as real server processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NEEDS = {"serve.py": "waitress", "serve_asgi.py": "uvicorn"}
+
+
+def start_server(script: str) -> tuple[subprocess.Popen[str], int]:
+    """Start *script*, wait for its ``listening <port>`` line, return process and port."""
+    pytest.importorskip(NEEDS[script])
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name(script))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("listening "):
+        process.kill()
+        pytest.fail(f"server did not start: {line!r} {process.communicate()[1]!r}")
+    return process, int(line.split()[1])
