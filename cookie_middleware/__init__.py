@@ -14,6 +14,7 @@ from .cookies import Cookies
 from .errors import (
     CookieError,
     CookieTooLargeError,
+    CookieWarning,
     DuplicateOptionError,
     HeadersSentError,
     InsecureCookieError,
@@ -21,18 +22,22 @@ from .errors import (
     InvalidOptionError,
     InvalidValueError,
     MissingMiddlewareError,
+    PartitionedError,
     PrefixError,
     SameSiteNoneError,
     UnknownOptionError,
 )
 from .exchange import environ_of, scope_of
 from .lookup import get_cookies
+from .options import CookieOptions, cookie_options
 from .wsgi import ENVIRON_KEY, CookiesMiddleware
 
 __all__ = [
     "ENVIRON_KEY",
     "CookieError",
+    "CookieOptions",
     "CookieTooLargeError",
+    "CookieWarning",
     "Cookies",
     "CookiesMiddleware",
     "DuplicateOptionError",
@@ -42,9 +47,11 @@ __all__ = [
     "InvalidOptionError",
     "InvalidValueError",
     "MissingMiddlewareError",
+    "PartitionedError",
     "PrefixError",
     "SameSiteNoneError",
     "UnknownOptionError",
+    "cookie_options",
     "environ_of",
     "get_cookies",
     "parse",

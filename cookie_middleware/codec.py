@@ -10,6 +10,7 @@ have let through to produce a broken or injectable header.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Mapping
 
 from ._js import (
@@ -20,8 +21,10 @@ from ._js import (
 )
 from .errors import (
     CookieTooLargeError,
+    CookieWarning,
     InvalidNameError,
     InvalidValueError,
+    PartitionedError,
     PrefixError,
     SameSiteNoneError,
 )
@@ -201,8 +204,11 @@ def render(name: str, value: str, options: CookieOptions) -> str:
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "
             f"value; browsers drop cookies over {_MAX_COOKIE_BYTES}"
         )
-    if options.same_site == "None" or name.startswith("__"):
+    if options.same_site == "None" or options.partitioned or name.startswith("__"):
         _check_coherence(name, options)
+    if options.lifetime_warning is not None:
+        warnings.warn(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"),
+                      stacklevel=3)
     return f"{name}={encoded}{options.tail}"
 
 
@@ -233,10 +239,19 @@ def _check_coherence(name: str, options: CookieOptions) -> None:
         raise SameSiteNoneError(
             f"cookie {name!r} has SameSite=None without Secure; browsers reject it"
         )
-    # Browsers match the prefixes case-insensitively (RFC 6265bis sec 4.1.3).
+    if options.partitioned and not options.secure:
+        raise PartitionedError(
+            f"cookie {name!r} is Partitioned without Secure; browsers drop it (CHIPS)"
+        )
+    # Browsers match the prefixes case-insensitively (RFC 6265bis sec 4.1.3);
+    # __Http- and __Host-Http- come from draft-ietf-httpbis-layered-cookies.
     folded = name.lower()
-    if folded.startswith("__secure-") and not options.secure:
-        raise PrefixError(f"cookie {name!r} has the __Secure- prefix but not Secure")
+    for prefix in ("__Secure-", "__Http-"):
+        if folded.startswith(prefix.lower()) and not options.secure:
+            raise PrefixError(f"cookie {name!r} has the {prefix} prefix but not Secure")
+    for prefix in ("__Http-", "__Host-Http-"):
+        if folded.startswith(prefix.lower()) and not options.http_only:
+            raise PrefixError(f"cookie {name!r} has the {prefix} prefix but not HttpOnly")
     if folded.startswith("__host-"):
         if not options.secure:
             raise PrefixError(f"cookie {name!r} has the __Host- prefix but not Secure")

@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "CookieError",
     "CookieTooLargeError",
+    "CookieWarning",
     "DuplicateOptionError",
     "HeadersSentError",
     "InsecureCookieError",
@@ -18,6 +19,7 @@ __all__ = [
     "InvalidOptionError",
     "InvalidValueError",
     "MissingMiddlewareError",
+    "PartitionedError",
     "PrefixError",
     "SameSiteNoneError",
     "UnknownOptionError",
@@ -52,8 +54,13 @@ class SameSiteNoneError(CookieError):
     """``SameSite=None`` was asked for without ``Secure``; browsers reject it."""
 
 
+class PartitionedError(CookieError):
+    """``Partitioned`` was asked for without ``Secure``; browsers drop such a cookie."""
+
+
 class PrefixError(CookieError):
-    """A ``__Secure-`` or ``__Host-`` cookie lacks the attributes its prefix demands."""
+    """A ``__Secure-``, ``__Host-``, ``__Http-`` or ``__Host-Http-`` cookie lacks the
+    attributes its prefix demands."""
 
 
 class CookieTooLargeError(CookieError):
@@ -70,3 +77,9 @@ class HeadersSentError(CookieError):
 
 class MissingMiddlewareError(CookieError):
     """Handler code asked for the request's cookies but no middleware put them there."""
+
+
+class CookieWarning(UserWarning):
+    """A cookie is written as asked, but a browser will not keep it as asked: its
+    lifetime is over the 400 days browsers cap it at (often a ``maxAge`` in
+    milliseconds, as Express takes it, where seconds are meant)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -20,7 +21,7 @@ from numbers import Real
 from ._js import utc_string
 from .errors import DuplicateOptionError, InvalidOptionError, UnknownOptionError
 
-__all__ = ["OPTION_NAMES", "CookieOptions", "normalize_options"]
+__all__ = ["OPTION_NAMES", "CookieOptions", "cookie_options", "normalize_options"]
 
 Encoder = Callable[[str], str]
 
@@ -44,10 +45,13 @@ OPTION_NAMES: frozenset[str] = frozenset(_SPELLINGS)
 # domain-value = <subdomain>            ; RFC 6265 sec 4.1.1, RFC 1034 sec 3.5
 # <subdomain>  = <label> | <subdomain> "." <label>
 # <label>      = <let-dig> [ [ <ldh-str> ] <let-dig> ]   ; at most 63 characters
+# <let-dig>    = <letter> | <digit>     ; ASCII only: with re.IGNORECASE, [a-z] would
+#                                       ; also match U+0130, U+0131, U+017F and U+212A
 # A leading "." is tolerated, as user agents ignore it (RFC 6265 sec 5.2.3).
 _DOMAIN = re.compile(
-    r"[.]?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:[.][a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*",
-    re.IGNORECASE,
+    r"[.]?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:[.][A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+    re.ASCII,
 )
 
 # path-value = <any CHAR except CTLs or ";">    ; RFC 6265 sec 4.1.1
@@ -56,13 +60,26 @@ _PATH = re.compile(r"[\x20-\x3a\x3c-\x7e]*")
 # Max-Age beyond this prints in exponent form in JavaScript; no browser honours it.
 _MAX_AGE_LIMIT = 10**21
 
+# Browsers ignore a Path or Domain attribute longer than this (RFC 6265bis sec 5.6).
+_MAX_ATTRIBUTE_BYTES = 1024
+
+# Browsers cap a cookie's lifetime at 400 days (RFC 6265bis sec 5.5); longer
+# lifetimes are written as asked, with a warning.
+_MAX_LIFETIME = 400 * 24 * 3600
+
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 _PRIORITY = {"low": "Low", "medium": "Medium", "high": "High"}
 
 
-@dataclass(frozen=True, slots=True)
-class CookieOptions:
-    """Checked Set-Cookie attributes, ready to be written in wire order."""
+@dataclass(frozen=True, slots=True, eq=False)
+class CookieOptions(Mapping[str, object]):
+    """Checked Set-Cookie attributes, ready to be written in wire order.
+
+    Made by :func:`cookie_options`; ``Cookies.set`` and ``serialize`` take it
+    in place of an options mapping and skip the checks it has passed. It is a
+    read-only mapping of the options as they were given, so any
+    cookies object that takes an options mapping takes it too.
+    """
 
     max_age: int | None = None
     domain: str | None = None
@@ -74,6 +91,10 @@ class CookieOptions:
     priority: str | None = None
     same_site: str | None = None
     encode: Encoder | None = None
+    given: tuple[tuple[str, object], ...] = field(default=(), repr=False)
+    """The options as they were given, in either spelling: what the mapping holds."""
+    lifetime_warning: str | None = field(default=None, repr=False)
+    """Why this lifetime deserves a :class:`~cookie_middleware.CookieWarning`."""
     tail: str = field(init=False, repr=False, compare=False)
     """The attributes as they follow ``name=value`` on the wire, computed once:
     cookie@0.2.4's order (Max-Age, Domain, Path, Expires, HttpOnly, Secure),
@@ -101,12 +122,32 @@ class CookieOptions:
             parts.append(f"SameSite={self.same_site}")
         object.__setattr__(self, "tail", "; ".join(parts))
 
+    def __getitem__(self, name: str) -> object:
+        for key, value in self.given:
+            if key == name:
+                return value
+        raise KeyError(name)
 
-def _suggestion(name: str) -> str:
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.given)
+
+    def __len__(self) -> int:
+        return len(self.given)
+
+    def __eq__(self, other: object) -> bool:
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, compared by content
+
+
+def _suggestion(name: str, keyword: bool) -> str:
     folded = name.replace("_", "").replace("-", "").lower()
-    for spelling, canonical in _SPELLINGS.items():
-        if spelling.replace("_", "").lower() == folded:
-            return f"; did you mean {canonical!r}?"
+    # A keyword was meant in Python's spelling (http_only), a mapping key in
+    # Node's (httpOnly).
+    for spelling in _SPELLINGS:
+        if spelling.replace("_", "").lower() == folded and (
+                spelling == spelling.lower()) == keyword:
+            return f"; did you mean {spelling!r}?"
     if name == "options":
         return "; pass the options mapping positionally: set(name, value, {...})"
     if folded == "firstpartyonly":
@@ -114,16 +155,15 @@ def _suggestion(name: str) -> str:
     return ""
 
 
-def _collect(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
+def _collect(pairs: Iterable[tuple[str, object]], keywords_from: int) -> dict[str, object]:
     given: dict[str, object] = {}
     seen: dict[str, str] = {}
-    for name, value in pairs:
+    for index, (name, value) in enumerate(pairs):
         canonical = _SPELLINGS.get(name)
         if canonical is None:
             known = ", ".join(sorted(_SPELLINGS))
-            raise UnknownOptionError(
-                f"unknown cookie option {name!r}{_suggestion(name)} (known: {known})"
-            )
+            hint = _suggestion(name, keyword=index >= keywords_from)
+            raise UnknownOptionError(f"unknown cookie option {name!r}{hint} (known: {known})")
         if canonical in seen:
             raise DuplicateOptionError(
                 f"cookie option {canonical!r} given twice, as {seen[canonical]!r} and {name!r}"
@@ -145,19 +185,28 @@ def _text(name: str, value: object) -> str | None:
     raise TypeError(f"option {name} must be a str, got {type(value).__name__}: {value!r}")
 
 
+def _number(field: str, value: object, what: str) -> float | int:
+    """*value* as JavaScript's Number would hold it: ints stay exact, everything
+    else (float, Fraction, Decimal, ...) becomes a float."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"option {field} must be {what}, got {type(value).__name__}: {value!r}")
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InvalidOptionError(f"option {field} is out of range: {value!r}") from None
+    if not math.isfinite(number):
+        kind = "timestamp" if field == "expires" else "number"
+        raise InvalidOptionError(f"option {field} must be a finite {kind}, got {value!r}")
+    return number
+
+
 def _max_age(value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"option maxAge must be a number of seconds, got {type(value).__name__}: {value!r}"
-        )
-    number = value if isinstance(value, int) else float(value)
-    if isinstance(number, int) or math.isfinite(number):
-        # cookie@0.2.4 writes Math.floor(maxAge).
-        seconds = math.floor(number)
-    else:
-        raise InvalidOptionError(f"option maxAge must be a finite number, got {value!r}")
+    # cookie@0.2.4 writes Math.floor(maxAge).
+    seconds = math.floor(_number("maxAge", value, "a number of seconds"))
     if abs(seconds) >= _MAX_AGE_LIMIT:
         raise InvalidOptionError(f"option maxAge is out of range (|maxAge| < 1e21): {value!r}")
     return seconds
@@ -168,15 +217,13 @@ def _expires(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-        return moment.astimezone(timezone.utc)
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            "option expires must be a datetime or a POSIX timestamp, "
-            f"got {type(value).__name__}: {value!r}"
-        )
-    number = value if isinstance(value, int) else float(value)
-    if not isinstance(number, int) and not math.isfinite(number):
-        raise InvalidOptionError(f"option expires must be a finite timestamp, got {value!r}")
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise InvalidOptionError(
+                f"option expires is outside the years 1 to 9999 in UTC: {value!r}"
+            ) from None
+    number = _number("expires", value, "a datetime or a POSIX timestamp")
     try:
         # Date.toUTCString() drops the fraction of a second towards the past.
         return datetime.fromtimestamp(math.floor(number), timezone.utc)
@@ -184,6 +231,18 @@ def _expires(value: object) -> datetime | None:
         raise InvalidOptionError(
             f"option expires is outside the years 1 to 9999: {value!r}"
         ) from None
+
+
+def _lifetime_warning(max_age: int | None, expires: datetime | None) -> str | None:
+    """Why a lifetime over 400 days deserves a warning, or ``None``."""
+    if max_age is not None and max_age > _MAX_LIFETIME:
+        return (f"maxAge={max_age} is over 400 days ({_MAX_LIFETIME} s), the most a browser "
+                "keeps a cookie; maxAge is in seconds, not the milliseconds Express's "
+                "res.cookie takes (a ported maxAge of 86400000 means 1000 days)")
+    if expires is not None and expires.timestamp() - time.time() > _MAX_LIFETIME:
+        return (f"expires={utc_string(expires)} is over 400 days ahead, the most a browser "
+                "keeps a cookie; a timestamp is in seconds, not JavaScript's milliseconds")
+    return None
 
 
 def _choice(name: str, value: object, table: Mapping[str, str]) -> str | None:
@@ -200,19 +259,31 @@ def _choice(name: str, value: object, table: Mapping[str, str]) -> str | None:
     return choice
 
 
+def _check_length(name: str, value: str) -> None:
+    if len(value) > _MAX_ATTRIBUTE_BYTES:
+        raise InvalidOptionError(
+            f"option {name} is {len(value)} bytes; browsers ignore a {name} over "
+            f"{_MAX_ATTRIBUTE_BYTES}: {value[:40]!r}..."
+        )
+
+
 def _domain(value: object) -> str | None:
     domain = _text("domain", value)
-    if domain is not None and _DOMAIN.fullmatch(domain) is None:
-        raise InvalidOptionError(f"option domain is not a valid host name: {domain!r}")
+    if domain is not None:
+        if _DOMAIN.fullmatch(domain) is None:
+            raise InvalidOptionError(f"option domain is not a valid host name: {domain!r}")
+        _check_length("domain", domain)
     return domain
 
 
 def _path(value: object) -> str | None:
     path = _text("path", value)
-    if path is not None and _PATH.fullmatch(path) is None:
-        raise InvalidOptionError(
-            f"option path may hold no control character, ';' or non-ASCII: {path!r}"
-        )
+    if path is not None:
+        if _PATH.fullmatch(path) is None:
+            raise InvalidOptionError(
+                f"option path may hold no control character, ';' or non-ASCII: {path!r}"
+            )
+        _check_length("path", path)
     return path
 
 
@@ -220,6 +291,22 @@ def _encoder(value: object) -> Encoder | None:
     if value is None or callable(value):
         return value
     raise TypeError(f"option encode must be callable, got {type(value).__name__}: {value!r}")
+
+
+def cookie_options(options: Mapping[str, object] | None = None, /,
+                   **attributes: object) -> CookieOptions:
+    """Check Set-Cookie options once, for a cookie set again and again.
+
+    Takes what ``Cookies.set`` and ``serialize`` take (a mapping of Node option
+    names, keywords in either spelling) and returns a :class:`CookieOptions`
+    that they then take without checking it again::
+
+        SESSION = cookie_options(path="/", http_only=True, max_age=3600)
+        cookies.set("sid", token, SESSION, True)
+
+    Raises what ``set`` raises for a bad option.
+    """
+    return normalize_options(options, attributes)
 
 
 def normalize_options(options: Mapping[str, object] | None = None,
@@ -231,25 +318,29 @@ def normalize_options(options: Mapping[str, object] | None = None,
     :class:`~cookie_middleware.errors.InvalidOptionError` for bad names and
     values, and :class:`TypeError` for values of the wrong type.
     """
+    if type(options) is CookieOptions and not attributes:
+        return options  # checked when it was made
     if options is not None and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
     options = options or {}
-    # The same options recur on every request (a session cookie's, say), so the
-    # checked result is cached. The key carries each value's type, so that 1
-    # and True, equal in Python, never share an entry.
-    if attributes:  # rarer than a lone mapping, and dearer to key
-        pairs = (*options.items(), *attributes.items())
-        types = (*map(type, options.values()), *map(type, attributes.values()))
-    else:
-        pairs = tuple(options.items())
-        types = tuple(map(type, options.values()))
-    key = (pairs, types)
+    # The same options recur on every request, so the checked result is cached.
+    # The key carries each value's type, so that 1 and True, equal in Python,
+    # never share an entry, and each datetime's fold, so that the two instants
+    # a wall-clock time names when clocks go back never share one either.
+    pairs = (*options.items(), *attributes.items()) if attributes else tuple(options.items())
+    key = (pairs, tuple([_key_of(value) for _, value in pairs]), len(options))
     try:
         return _normalize_cached(key)
     except TypeError:
         if _hashable(key):
             raise  # a wrong option type, reported by the checks themselves
-        return _normalize(pairs)  # an unhashable value: checked afresh every time
+        return _normalize(pairs, len(options))  # unhashable: checked afresh every time
+
+
+def _key_of(value: object) -> object:
+    if isinstance(value, datetime):
+        return (datetime, value.fold)
+    return type(value)
 
 
 def _hashable(key: object) -> bool:
@@ -261,22 +352,28 @@ def _hashable(key: object) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _normalize_cached(key: tuple[tuple[tuple[str, object], ...], tuple[type, ...]]
+def _normalize_cached(key: tuple[tuple[tuple[str, object], ...], tuple[object, ...], int]
                       ) -> CookieOptions:
-    return _normalize(key[0])
+    return _normalize(key[0], key[2])
 
 
-def _normalize(pairs: Iterable[tuple[str, object]]) -> CookieOptions:
-    given = _collect(pairs)
+def _normalize(pairs: tuple[tuple[str, object], ...], keywords_from: int) -> CookieOptions:
+    """Check *pairs*: those before index *keywords_from* came in the options
+    mapping, the rest as keywords (which only changes the hint for a typo)."""
+    given = _collect(pairs, keywords_from)
+    max_age = _max_age(given.get("maxAge"))
+    expires = _expires(given.get("expires"))
     return CookieOptions(
-        max_age=_max_age(given.get("maxAge")),
+        max_age=max_age,
         domain=_domain(given.get("domain")),
         path=_path(given.get("path")),
-        expires=_expires(given.get("expires")),
+        expires=expires,
         http_only=_flag("httpOnly", given.get("httpOnly")),
         secure=_flag("secure", given.get("secure")),
         partitioned=_flag("partitioned", given.get("partitioned")),
         priority=_choice("priority", given.get("priority"), _PRIORITY),
         same_site=_choice("sameSite", given.get("sameSite"), _SAME_SITE),
         encode=_encoder(given.get("encode")),
+        given=tuple(pairs),
+        lifetime_warning=_lifetime_warning(max_age, expires),
     )

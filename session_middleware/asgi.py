@@ -17,7 +17,7 @@ from cookie_middleware.asgi import STATE_KEY as COOKIES_KEY
 from cookie_middleware.asgi import ASGIApp, Receive, Scope, Send
 
 from .errors import MissingCookiesError, MissingSessionError
-from .session import Session, session_cookie_options
+from .session import Session, SessionSettings
 from .tokens import is_session_token, new_token
 
 __all__ = ["STATE_KEY", "SessionMiddleware", "session_in_scope"]
@@ -66,19 +66,12 @@ class SessionMiddleware:
                  "http_only": http_only, "secure": secure, "same_site": same_site,
                  "priority": priority, "partitioned": partitioned, "encode": encode}
         cookie_options = {key: value for key, value in given.items() if value is not None}
-        if not isinstance(name, str):
-            raise TypeError(
-                f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
-                "pass cookie options as keywords: SessionMiddleware(app, '_sid', max_age=3600)"
-            )
+        self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
+                                        **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
-        serialize(name, new_token(), session_cookie_options(cookie_options))
+        serialize(name, new_token(), self.settings.options())
         self.app = app
-        self.name = name
         self.key = f"{STATE_KEY}:{name}"
-        self.accept_token = accept_token
-        self.rolling = rolling
-        self.cookie_options = cookie_options
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -93,10 +86,7 @@ class SessionMiddleware:
             )
         outer = state.get(self.key)
         if not (isinstance(outer, Session) and outer.cookies is cookies):
-            state[self.key] = Session(
-                cookies, self.name, accept_token=self.accept_token, rolling=self.rolling,
-                cross_site=_cross_site(scope), **self.cookie_options,
-            )
+            state[self.key] = self.settings.open(cookies, cross_site=_cross_site(scope))
         state[STATE_KEY] = state[self.key]
         await self.app(scope, receive, send)
 

@@ -13,24 +13,33 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from cookie_middleware import CookieOptions, cookie_options
+
 from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-__all__ = ["CookieJar", "Session", "session_cookie_options"]
+__all__ = ["CookieJar", "Session", "SessionSettings", "in_production", "session_cookie_options"]
 
 
-def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, object]:
-    """The options the session cookie is set with: the original's ``path='/'``,
-    HttpOnly and, when ``ENV`` is ``production``, Secure, overridden by any of
-    *cookie_options*. ``ENV`` is read at every call, as the original reads
-    ``process.env.ENV`` at every set."""
+def in_production() -> bool:
+    """Whether the environment variable ``ENV`` is ``production``, read now, as
+    the original reads ``process.env.ENV`` at every set."""
     # One lookup: os.environ.get() raises and catches twice when ENV is unset.
     try:
-        secure = os.environ["ENV"] == "production"
+        return os.environ["ENV"] == "production"
     except KeyError:
-        secure = False
+        return False
+
+
+def session_cookie_options(cookie_options: Mapping[str, object],
+                           secure: bool | None = None) -> dict[str, object]:
+    """The options the session cookie is set with: the original's ``path='/'``,
+    HttpOnly and, when ``ENV`` is ``production`` (or *secure*), Secure,
+    overridden by any of *cookie_options*."""
+    if secure is None:
+        secure = in_production()
     options: dict[str, object] = {}
     if "path" not in cookie_options:
         options["path"] = "/"
@@ -42,6 +51,47 @@ def session_cookie_options(cookie_options: Mapping[str, object]) -> dict[str, ob
     return options
 
 
+class SessionSettings:
+    """How a session cookie is read and written: made once, used for every request.
+
+    The middlewares make one at start-up (so a bad name or option fails there)
+    and open a :class:`Session` per request with :meth:`open`. The cookie's
+    options are checked once for each value of ``ENV == "production"``.
+    """
+
+    __slots__ = ("_options", "_prepared", "accept_token", "name", "rolling")
+
+    def __init__(self, name: str = "_session", *,
+                 accept_token: Callable[[str], bool] = is_session_token,
+                 rolling: bool = True, **cookie_options: object) -> None:
+        if not isinstance(name, str):
+            raise TypeError(
+                f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
+                "pass cookie options as keywords: Session(cookies, '_sid', max_age=3600)"
+            )
+        self.name = name
+        self.accept_token = accept_token
+        self.rolling = rolling
+        self._options = cookie_options
+        self._prepared: dict[bool, CookieOptions] = {}
+
+    def options(self) -> CookieOptions:
+        """The checked options the cookie is set with now (``ENV`` read now)."""
+        secure = in_production()
+        prepared = self._prepared.get(secure)
+        if prepared is None:
+            prepared = cookie_options(session_cookie_options(self._options, secure))
+            self._prepared[secure] = prepared
+        return prepared
+
+    def open(self, cookies: CookieJar, *, cross_site: bool = False,
+             session_class: type[Session] | None = None) -> Session:
+        """The :class:`Session` of the request whose cookies are *cookies*."""
+        session = (session_class or Session).__new__(session_class or Session)
+        session._begin(cookies, self, cross_site)
+        return session
+
+
 class CookieJar(Protocol):
     """What :class:`Session` needs of a cookies object."""
 
@@ -51,17 +101,12 @@ class CookieJar(Protocol):
             overwrite: bool = False, /) -> None: ...
 
 
-def _check_arguments(cookies: object, name: object) -> None:
+def _check_cookies(cookies: object) -> None:
     if not (callable(getattr(cookies, "get", None)) and callable(getattr(cookies, "set", None))):
         raise TypeError(
             "Session() takes the request's cookies object (with get and set), not "
             f"{type(cookies).__name__}: Session(get_cookies(request)), or let "
             "Session.middleware make the session and read it with get_session(request)"
-        )
-    if not isinstance(name, str):
-        raise TypeError(
-            f"Session() takes the cookie name as a str, got {type(name).__name__}: {name!r}; "
-            "pass cookie options as keywords: Session(cookies, '_sid', max_age=3600)"
         )
 
 
@@ -110,24 +155,30 @@ class Session:
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, cross_site: bool = False,
                  **cookie_options: object) -> None:
-        _check_arguments(cookies, name)
+        _check_cookies(cookies)
+        settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
+                                   **cookie_options)
+        self._begin(cookies, settings, cross_site)
+
+    def _begin(self, cookies: CookieJar, settings: SessionSettings, cross_site: bool) -> None:
         self._cookies = cookies
-        self._name = name
-        self._cookie_options = cookie_options
+        self._settings = settings
+        name = settings.name
         incoming = cookies.get(name)
-        if incoming and accept_token(incoming):
+        if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
-            if rolling:
-                self._write(incoming)
+            if settings.rolling:
+                cookies.set(name, incoming, settings.options(), True)
         else:
-            self._token, self._new = new_token(), True
+            token = new_token()
             if incoming is not None or not cross_site:
-                self._write(self._token)
+                cookies.set(name, token, settings.options(), True)
+            self._token, self._new = token, True
 
     @property
     def name(self) -> str:
         """The name of the session cookie."""
-        return self._name
+        return self._settings.name
 
     @property
     def token(self) -> str:
@@ -155,13 +206,10 @@ class Session:
         plain http), ``token`` and ``new`` stay as they were.
         """
         token = new_token()
-        self._write(token)
+        settings = self._settings
+        self._cookies.set(settings.name, token, settings.options(), True)
         self._token, self._new = token, True
         return token
 
-    def _write(self, token: str) -> None:
-        options = session_cookie_options(self._cookie_options)
-        self._cookies.set(self._name, token, options, True)
-
     def __repr__(self) -> str:
-        return f"<Session {self._name}={self._token[:8]}... new={self._new}>"
+        return f"<Session {self.name}={self._token[:8]}... new={self._new}>"

@@ -9,7 +9,7 @@ from cookie_middleware import ENVIRON_KEY as COOKIES_KEY
 from cookie_middleware import serialize
 
 from .errors import MissingCookiesError, MissingSessionError
-from .session import Session, session_cookie_options
+from .session import Session, SessionSettings
 from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
@@ -36,20 +36,13 @@ class SessionMiddleware:
                  rolling: bool = True,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
-        if not isinstance(name, str):
-            raise TypeError(
-                f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
-                "pass cookie options as keywords: Session.middleware(app, '_sid', max_age=3600)"
-            )
+        self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
+                                        **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
-        serialize(name, new_token(), session_cookie_options(cookie_options))
+        serialize(name, new_token(), self.settings.options())
         self.app = app
-        self.name = name
         self.key = f"{ENVIRON_KEY}:{name}"
-        self.accept_token = accept_token
-        self.rolling = rolling
         self.session_class = session_class
-        self.cookie_options = cookie_options
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
@@ -63,10 +56,9 @@ class SessionMiddleware:
         if isinstance(outer, Session) and outer.cookies is cookies:
             environ[ENVIRON_KEY] = outer
             return self.app(environ, start_response)
-        session = self.session_class(
-            cookies, self.name, accept_token=self.accept_token, rolling=self.rolling,
-            cross_site=environ.get("HTTP_SEC_FETCH_SITE") == "cross-site",
-            **self.cookie_options,
+        session = self.settings.open(
+            cookies, cross_site=environ.get("HTTP_SEC_FETCH_SITE") == "cross-site",
+            session_class=self.session_class,
         )
         environ[ENVIRON_KEY] = environ[self.key] = session
         return self.app(environ, start_response)

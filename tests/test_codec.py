@@ -45,6 +45,8 @@ def test_parse_matches_cookie_0_2_4(case: dict[str, Any]) -> None:
     assert parse(case["input"]) == case["output"]
 
 
+# The vectors include lifetimes over 400 days: written byte for byte, with a warning.
+@pytest.mark.filterwarnings("ignore::cookie_middleware.CookieWarning")
 @pytest.mark.parametrize(
     "case",
     [pytest.param(case, id=f"serialize-{i}") for i, case in enumerate(VECTORS["serialize"])],
@@ -144,12 +146,12 @@ def test_parse_rejects_non_str(header: Any) -> None:
         pytest.param(("a", "b", {"domain": "", "path": ""}), {}, "a=b", id="empty-strings-omitted"),
         pytest.param(("a", "b"), {"expires": 0}, "a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
                      id="expires-epoch"),
-        pytest.param(("a", "b"), {"expires": datetime(2030, 5, 6, 7, 8, 9, 999999)},
-                     "a=b; Expires=Mon, 06 May 2030 07:08:09 GMT", id="expires-naive-is-utc"),
+        pytest.param(("a", "b"), {"expires": datetime(2020, 5, 6, 7, 8, 9, 999999)},
+                     "a=b; Expires=Wed, 06 May 2020 07:08:09 GMT", id="expires-naive-is-utc"),
         pytest.param(("a", "b"),
-                     {"expires": datetime(2030, 5, 6, 9, 8, 9,
+                     {"expires": datetime(2020, 5, 6, 9, 8, 9,
                                           tzinfo=timezone(timedelta(hours=2)))},
-                     "a=b; Expires=Mon, 06 May 2030 07:08:09 GMT", id="expires-aware"),
+                     "a=b; Expires=Wed, 06 May 2020 07:08:09 GMT", id="expires-aware"),
         pytest.param(("a", "b"), {"expires": datetime(999, 1, 1)},
                      "a=b; Expires=Tue, 01 Jan 0999 00:00:00 GMT", id="expires-year-padded"),
         pytest.param(("a", "b"), {"expires": -1.5},

@@ -8,10 +8,11 @@ import cookie_middleware
 import session_middleware
 
 COOKIE_API = {
-    "ENVIRON_KEY", "CookieError", "CookieTooLargeError", "Cookies", "CookiesMiddleware",
-    "DuplicateOptionError", "HeadersSentError", "InsecureCookieError", "InvalidNameError",
-    "InvalidOptionError", "InvalidValueError", "MissingMiddlewareError", "PrefixError",
-    "SameSiteNoneError", "UnknownOptionError", "environ_of", "get_cookies", "parse",
+    "ENVIRON_KEY", "CookieError", "CookieOptions", "CookieTooLargeError", "CookieWarning",
+    "Cookies", "CookiesMiddleware", "DuplicateOptionError", "HeadersSentError",
+    "InsecureCookieError", "InvalidNameError", "InvalidOptionError", "InvalidValueError",
+    "MissingMiddlewareError", "PartitionedError", "PrefixError", "SameSiteNoneError",
+    "UnknownOptionError", "cookie_options", "environ_of", "get_cookies", "parse",
     "scope_of", "serialize",
 }
 SESSION_API = {
@@ -40,6 +41,7 @@ def test_every_cookie_error_derives_from_one_base() -> None:
     errors = [getattr(cookie_middleware, name) for name in COOKIE_API if name.endswith("Error")]
     assert all(issubclass(error, cookie_middleware.CookieError) for error in errors)
     assert issubclass(cookie_middleware.CookieError, ValueError)
+    assert issubclass(cookie_middleware.CookieWarning, UserWarning)
 
 
 def test_every_session_error_derives_from_one_base() -> None:

@@ -19,8 +19,14 @@ from cookie_middleware import (
     [
         pytest.param({"httponly": True}, {}, "unknown cookie option 'httponly'; did you mean "
                      "'httpOnly'?", id="lowercase-typo"),
-        pytest.param({}, {"samesite": "lax"}, "'samesite'; did you mean 'sameSite'?",
-                     id="webob-spelling"),
+        pytest.param({}, {"samesite": "lax"}, "'samesite'; did you mean 'same_site'?",
+                     id="webob-spelling-keyword"),
+        pytest.param({}, {"httponly": True}, "'httponly'; did you mean 'http_only'?",
+                     id="lowercase-typo-keyword"),
+        pytest.param({}, {"maxAge_": 1}, "'maxAge_'; did you mean 'max_age'?",
+                     id="node-ish-keyword"),
+        pytest.param({"max_agee": 1}, {}, "unknown cookie option 'max_agee' (known:",
+                     id="snake-typo-in-mapping"),
         pytest.param({"maxage": 1}, {}, "did you mean 'maxAge'?", id="maxage"),
         pytest.param({"HttpOnly": True}, {}, "did you mean 'httpOnly'?", id="header-spelling"),
         pytest.param({"firstPartyOnly": True}, {}, "First-Party-Only never shipped",

@@ -91,7 +91,7 @@ CASES = [
                                                  "sameSite": "lax", "path": "/", "domain":
                                                  "example.com"})],
                  b"", {}, id="set-options"),
-    pytest.param([("set", "when", "x", {"expires": datetime(2030, 1, 2, 3, 4, 5,
+    pytest.param([("set", "when", "x", {"expires": datetime(2020, 1, 2, 3, 4, 5,
                                                              tzinfo=timezone.utc).timestamp(),
                                         "priority": "high"})],
                  b"", {}, id="set-expires-priority"),
