@@ -15,6 +15,7 @@ from typing import Any
 
 from .cookies import Cookies
 from .errors import MissingMiddlewareError
+from .exchange import SCOPE
 
 __all__ = [
     "STATE_KEY",
@@ -72,10 +73,10 @@ class CookiesMiddleware:
         if state is None:
             state = scope["state"] = {}
         outer = state.get(STATE_KEY)
-        if isinstance(outer, Cookies) and outer.belongs_to(scope):
+        if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(scope):
             await self.app(scope, receive, send)
             return
-        cookies = Cookies(scope, trust_proxy=self.trust_proxy)
+        cookies = Cookies._bind(scope, SCOPE, self.trust_proxy)
         state[STATE_KEY] = cookies
 
         async def send_with_cookies(message: Message) -> None:

@@ -45,6 +45,9 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # stay out: they split, inject or corrupt the header.
 _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
 
+# What read_pairs may cut off either end of a value: whitespace and a quote.
+_EDGES = JS_WHITESPACE + '"'
+
 # Browsers ignore a cookie whose name and value together exceed this many bytes.
 _MAX_COOKIE_BYTES = 4096
 
@@ -85,10 +88,21 @@ class LazyPairs:
     C speed, parses that piece alone and sets the text before it aside; the next
     ``get`` parses that text first, then searches on. So each piece is parsed at
     most once, and a request that reads one cookie parses one piece.
+
+    Searching pays only while it is cheaper than parsing: once a request has
+    searched twice, or a name has turned up inside other names and values
+    (``_ga`` in ``_ga_XYZ=..._ga...``) more than a few times, the rest of the
+    header is parsed in one go and every later ``get`` is a dict lookup. So
+    reading every cookie costs about one :func:`parse`.
     :class:`~cookie_middleware.Cookies` uses this.
     """
 
-    __slots__ = ("_deferred", "_found", "_header", "_position", "_whitespace")
+    __slots__ = ("_deferred", "_found", "_header", "_position", "_searches")
+
+    # After this many searches, parsing the rest at once is cheaper than more.
+    _MAX_SEARCHES = 2
+    # After this many pieces that merely contain the name, parse the rest.
+    _MAX_FALSE_HITS = 4
 
     def __init__(self, header: str) -> None:
         if not isinstance(header, str):
@@ -97,9 +111,10 @@ class LazyPairs:
             )
         self._header = header
         self._position = 0  # where the text not yet searched begins: a piece's start
-        self._whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
+        self._searches = 0
         self._found: dict[str, str] = {}
-        self._deferred: list[str] = []
+        # (start, end) spans of text set aside, before every piece parsed so far.
+        self._deferred: list[tuple[int, int]] = []
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
@@ -107,38 +122,63 @@ class LazyPairs:
         value = found.get(name)
         if value is not None:
             return value
+        header = self._header
         if self._deferred:
             # This text comes before every piece parsed so far, and holds no
             # piece called like a name asked for before: the first occurrence wins.
-            for text in self._deferred:
-                read_pairs(text, found)
+            for start, end in self._deferred:
+                read_pairs(header[start:end], found)
             self._deferred = []
             value = found.get(name)
             if value is not None:
                 return value
-        header, start = self._header, self._position
-        search = start
-        while search <= len(header):
-            hit = header.find(name, search)
-            if hit < 0:
-                break
-            first = header.rfind(";", start, hit) + 1 or start
+        start = self._position
+        if start > len(header):
+            return None  # everything is parsed
+        self._searches += 1
+        if self._searches > self._MAX_SEARCHES:
+            return self._parse_rest(name)
+        whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
+        hit = header.find(name, start)
+        false_hits = 0
+        while hit >= 0:
             end = header.find(";", hit)
             if end < 0:
                 end = len(header)
-            piece = header[first:end]
-            key, eq, _ = piece.partition("=")
-            if eq and key.strip(self._whitespace) == name:
+            after = hit + len(name)  # where the piece's "=" is
+            if header[after:after + 1] == "=" and (
+                    hit == start or header[hit - 2:hit] == "; "):
+                # The usual spelling, "; name=value": no need to look for the
+                # piece's start and its "=".
+                first = start if hit == start else hit - 1
+            else:
+                first = header.rfind(";", start, hit) + 1 or start
+                after = header.find("=", first, end)
+                if after < 0 or header[first:after].strip(whitespace) != name:
+                    first = -1
+            if first >= 0:
                 if first > start:
-                    self._deferred.append(header[start:first - 1])
+                    self._deferred.append((start, first - 1))
                 self._position = end + 1
-                read_pairs(piece, found)
+                value = header[after + 1:end]
+                if value and value[0] not in _EDGES and value[-1] not in _EDGES:
+                    found[name] = value  # nothing to trim or unquote: read_pairs agrees
+                else:
+                    read_pairs(header[first:end], found)
                 return found[name]
-            search = end + 1  # no other place in this piece can make it *name*
-        if start <= len(header):
-            self._deferred.append(header[start:])
-            self._position = len(header) + 1
+            false_hits += 1
+            if false_hits > self._MAX_FALSE_HITS:
+                return self._parse_rest(name)
+            hit = header.find(name, end + 1)  # no other place in this piece can make it
+        self._deferred.append((start, len(header)))
+        self._position = len(header) + 1
         return None
+
+    def _parse_rest(self, name: str) -> str | None:
+        found = self._found
+        read_pairs(self._header[self._position:], found)
+        self._position = len(self._header) + 1
+        return found.get(name)
 
 
 def read_pairs(text: str, found: dict[str, str]) -> None:

@@ -25,7 +25,7 @@ from ._js import decode_uri_component
 from .codec import LazyPairs, render
 from .errors import HeadersSentError, InsecureCookieError
 from .exchange import ENVIRON, HeaderSync, RequestReader, header_sync, reader_for
-from .options import normalize_options
+from .options import CookieOptions, normalize_options
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -69,7 +69,7 @@ class Cookies:
     def __init__(self, request: object, response: object = None, *,
                  trust_proxy: bool = False) -> None:
         source, reader = reader_for(request)
-        self._source: Mapping[str, Any] | None = source
+        self._source: Mapping[str, Any] = source
         if reader is not ENVIRON:
             self._reader = reader
         if response is not None:
@@ -80,6 +80,20 @@ class Cookies:
 
     _reader: RequestReader = ENVIRON
 
+    @classmethod
+    def _bind(cls, source: Mapping[str, Any], reader: RequestReader,
+              trust_proxy: bool) -> Cookies:
+        """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
+        already knows the kind of request: the per-request path, kept short."""
+        self = cls.__new__(cls)
+        self._source = source
+        if reader is not ENVIRON:
+            self._reader = reader
+        if trust_proxy:
+            self._trust_proxy = True
+        self._pending = {}
+        return self
+
     def belongs_to(self, request: Mapping[str, Any]) -> bool:
         """Whether this object was made for *request* (the very environ or scope)
         and its response has not started: a middleware stacked twice uses it to
@@ -89,10 +103,7 @@ class Cookies:
     @property
     def secure(self) -> bool:
         """Whether the request arrived over https (see ``trust_proxy``)."""
-        source = self._source
-        if source is None:
-            return self._secure_at_seal
-        return self._reader.https(source, self._trust_proxy)
+        return self._reader.https(self._source, self._trust_proxy)
 
     @property
     def sent(self) -> bool:
@@ -116,9 +127,7 @@ class Cookies:
         UTF-8, latin-1 otherwise), read when first asked for."""
         header = self._header
         if header is None:
-            source = self._source
-            header = "" if source is None else self._reader.header(source)
-            self._header = header
+            header = self._header = self._reader.header(self._source)
         return header
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
@@ -142,16 +151,14 @@ class Cookies:
             raise HeadersSentError(
                 f"cannot set cookie {name!r}: the response headers were already sent"
             )
-        checked = normalize_options(options, attributes)
+        checked = (options if type(options) is CookieOptions and not attributes
+                   else normalize_options(options, attributes))
         header = render(name, value, checked)
         if checked.secure and not self.secure:
             raise InsecureCookieError(
                 f"cannot send secure cookie {name!r} over an unencrypted connection "
                 "(behind a TLS-terminating proxy, use trust_proxy=True)"
             )
-        self._add(name, header, overwrite)
-
-    def _add(self, name: str, header: str, overwrite: bool) -> None:
         pending = self._pending
         if overwrite or name not in pending:
             pending[name] = [header]
@@ -185,24 +192,20 @@ class Cookies:
         order, and refuse every later ``set`` with :class:`HeadersSentError`.
 
         This is the on-headers step; the middlewares call it. The request is let
-        go of here (its Cookie header kept as text), so that nothing refers back
-        to it from the objects it holds.
+        go of here (only what ``get`` and ``secure`` read is kept), so that nothing
+        refers back to it from the objects it holds: no reference cycle is left
+        for the garbage collector.
         """
         if not self._sent:
             self._sent = True
             source = self._source
             if source is not None:
-                self._secure_at_seal = self._reader.https(source, self._trust_proxy)
-                if self._header is None:
-                    self._header = self._reader.header(source)
-                self._source = None
+                self._source = self._reader.detach(source)
         pending = self._pending
         if len(pending) == 1:
             for group in pending.values():
                 return list(group)
         return self.headers()
-
-    _secure_at_seal = False
 
     def on_headers(self, headers: list[tuple[str, str]]) -> None:
         """Append the pending cookies to a WSGI header list about to be sent

@@ -36,7 +36,7 @@ def scope_of(request: object) -> MutableMapping[str, Any] | None:
     """The ASGI scope of *request* (a scope, or a Starlette/FastAPI ``Request`` or
     ``WebSocket``), or ``None`` when *request* is not an ASGI request."""
     # A Starlette request is itself a read-only Mapping over its scope.
-    candidate = getattr(request, "scope", None)
+    candidate = request if type(request) is dict else getattr(request, "scope", None)
     if candidate is None:
         candidate = request
     if isinstance(candidate, MutableMapping) and candidate.get("type") in _SCOPE_TYPES:
@@ -90,6 +90,14 @@ class RequestReader:
     def https(self, source: Mapping[str, Any], trust_proxy: bool) -> bool:  # pragma: no cover
         raise NotImplementedError
 
+    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:  # pragma: no cover
+        """A small copy of *source* holding only what this reader reads, so that
+        the request itself can be let go of."""
+        raise NotImplementedError
+
+
+_ENVIRON_KEYS = ("HTTP_COOKIE", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO")
+
 
 class _EnvironReader(RequestReader):
     """PEP 3333: headers arrive as ``HTTP_*`` strings holding the bytes as latin-1."""
@@ -112,6 +120,9 @@ class _EnvironReader(RequestReader):
         if not trust_proxy:
             return False
         return _first_forwarded_proto(str(source.get("HTTP_X_FORWARDED_PROTO", "")))
+
+    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {key: source[key] for key in _ENVIRON_KEYS if key in source}
 
 
 class _ScopeReader(RequestReader):
@@ -137,6 +148,9 @@ class _ScopeReader(RequestReader):
                 return _first_forwarded_proto(bytes(value).decode("latin-1"))
         return False
 
+    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {"headers": source.get("headers", ()), "scheme": source.get("scheme")}
+
 
 ENVIRON: RequestReader = _EnvironReader()
 """Reads a WSGI environ."""
@@ -148,8 +162,11 @@ SCOPE: RequestReader = _ScopeReader()
 def reader_for(request: object) -> tuple[MutableMapping[str, Any], RequestReader]:
     """The mapping behind *request* and the reader for it. Raises
     :class:`TypeError` for an object that is no request this package knows."""
-    if type(request) is dict and "wsgi.version" in request:  # the middleware's case
-        return request, ENVIRON
+    if type(request) is dict:  # the middlewares' case: a plain environ or scope
+        if request.get("type") in _SCOPE_TYPES:
+            return request, SCOPE
+        if "wsgi.version" in request:
+            return request, ENVIRON
     scope = scope_of(request)
     if scope is not None:
         return scope, SCOPE

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cookies import Cookies
 from .errors import MissingMiddlewareError
+from .exchange import ENVIRON
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -43,9 +44,12 @@ class CookiesMiddleware:
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
         outer = environ.get(ENVIRON_KEY)
-        if isinstance(outer, Cookies) and outer.belongs_to(environ):
+        if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(environ):
             return self.app(environ, start_response)
-        cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
+        if self.cookies_class is Cookies:
+            cookies = Cookies._bind(environ, ENVIRON, self.trust_proxy)
+        else:
+            cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
         environ[ENVIRON_KEY] = cookies
 
         def start_response_with_cookies(status: str, headers: list[tuple[str, str]],
