@@ -399,3 +399,21 @@ def test_fastapi_dependencies() -> None:
         login = client.post("/login")
         assert login.json()["token"] != body["token"]
         assert session_of(login) == login.json()["token"]
+
+
+def test_node_shaped_cookies_on_a_starlette_request_and_response() -> None:
+    """Cookies(request, response) without middleware: the response carries exactly
+    the pending cookies whenever it is sent, after its own."""
+    async def endpoint(request: Request) -> Response:
+        response = PlainTextResponse("ok")
+        response.set_cookie("own", "1")
+        cookies = Cookies(request, response)
+        cookies.set("a", cookies.get("theme") or "none")
+        cookies.set("a", "2", None, True)
+        cookies.set("b", "3")
+        return response
+
+    app = Starlette(routes=[Route("/", endpoint)])
+    with TestClient(app) as client:
+        reply = client.get("/", headers={"Cookie": "theme=dark"})
+    assert reply.headers.get_list("set-cookie") == ["own=1; Path=/; SameSite=lax", "a=2", "b=3"]

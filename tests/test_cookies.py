@@ -299,3 +299,39 @@ def test_on_headers_for_custom_servers() -> None:
     assert headers == [("Content-Type", "text/plain"), ("Set-Cookie", "a=1; Secure")]
     with pytest.raises(HeadersSentError):
         cookies.set("b", "2")
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "expected"),
+    [
+        pytest.param("city=Kraków".encode(), "city", "Kraków", id="utf8"),
+        pytest.param("word=voilà".encode(), "word", "voilà", id="utf8-ending-in-a0-byte"),
+        pytest.param("a=é; b=\u00a0x".encode(), "b", "x", id="real-nbsp-is-trimmed"),
+        pytest.param(b"x=\xff\xfe; city=Krak\xc3\xb3w", "city", "Kraków",
+                     id="invalid-piece-does-not-spoil-others"),
+        pytest.param(b"x=\xff\xfe; city=Krak\xc3\xb3w", "x", "\u00ff\u00fe",
+                     id="invalid-piece-read-as-latin1"),
+        pytest.param(b"e=%E2%82%AC", "e", "\u20ac", id="percent-encoded-as-before"),
+    ],
+)
+def test_get_returns_the_text_that_was_sent(raw: bytes, name: str, expected: str) -> None:
+    """WSGI hands header bytes over as latin-1; get() decodes them as UTF-8 where
+    they are UTF-8, so a raw UTF-8 cookie reads as the client wrote it."""
+    seen: list[str | None] = []
+    request = Request.blank("/")
+    request.environ["HTTP_COOKIE"] = raw.decode("latin-1")  # what a WSGI server does
+    request.get_response(stacked(lambda cookies, _: seen.append(cookies.get(name))))
+    assert seen == [expected]
+
+
+def test_webob_response_mode_stays_linear_and_in_order() -> None:
+    """Each set touches only its own cookie's headers in the WebOb response."""
+    response = Response("ok")
+    response.headerlist.append(("Set-Cookie", "own=1"))
+    cookies = Cookies(Request.blank("/").environ, response)
+    for number in range(300):
+        cookies.set(f"c{number}", str(number))
+    cookies.set("c5", "five", None, True)
+    cookies.set("c7", "again")
+    assert set_cookies(response) == ["own=1", *cookies.headers()]
+    assert set_cookies(response)[6:10] == ["c5=five", "c6=6", "c7=7", "c7=again"]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from webob import Request, Response
 
-from cookie_middleware import Cookies, InsecureCookieError, InvalidOptionError, PrefixError
+from cookie_middleware import (
+    Cookies,
+    InsecureCookieError,
+    InvalidOptionError,
+    PrefixError,
+    get_cookies,
+)
 from session_middleware import (
     MissingCookiesError,
     MissingSessionError,
@@ -142,3 +148,130 @@ def test_each_request_gets_its_own_session() -> None:
     Request.blank("/").get_response(app)
     assert sessions[0] is not sessions[1]
     assert sessions[0].token != sessions[1].token
+
+
+def test_stacking_twice_keeps_one_cookies_one_session_and_the_reset() -> None:
+    seen: list[tuple[Any, Session]] = []
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        session = get_session(environ)
+        seen.append((get_cookies(environ), session))
+        session.reset()
+        return Response(session.token)(environ, start_response)
+
+    stack = Cookies.middleware(Session.middleware(Cookies.middleware(Session.middleware(app))))
+    old = new_token()
+    response = Request.blank("/", headers={"Cookie": f"_session={old}"}).get_response(stack)
+    (_, session), = seen
+    assert response.text == session.token != old
+    assert response.headers.getall("Set-Cookie") == [f"_session={session.token}; Path=/; HttpOnly"]
+
+
+def test_a_sub_request_on_a_copied_environ_gets_its_own_cookies_and_session() -> None:
+    inner_tokens: list[str] = []
+
+    def inner(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        session = get_session(environ)
+        get_cookies(environ).set("inner", "1")
+        inner_tokens.append(session.reset())
+        return Response("inner")(environ, start_response)
+
+    inner_stack = Cookies.middleware(Session.middleware(inner))
+
+    def outer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        sub = Request(environ).copy()  # WebOb's sub-request: its own environ
+        sub_response = sub.get_response(inner_stack)
+        assert [c.split("=")[0] for c in sub_response.headers.getall("Set-Cookie")] == [
+            "_session", "inner"]
+        return Response(get_session(environ).token)(environ, start_response)
+
+    stack = Cookies.middleware(Session.middleware(outer))
+    token = new_token()
+    response = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(stack)
+    assert response.text == token  # the sub-request's reset did not touch this session
+    assert response.headers.getall("Set-Cookie") == [f"_session={token}; Path=/; HttpOnly"]
+    assert inner_tokens[0] != token
+
+
+@pytest.mark.parametrize(
+    ("cookie", "fetch_site", "written"),
+    [
+        pytest.param(None, "cross-site", False, id="cross-site-without-cookie"),
+        pytest.param(None, "same-origin", True, id="same-origin-without-cookie"),
+        pytest.param(None, None, True, id="no-fetch-metadata"),
+        pytest.param("_session=bad", "cross-site", True, id="cross-site-bad-cookie"),
+    ],
+)
+def test_a_cross_site_request_without_a_session_cookie_writes_none(
+    cookie: str | None, fetch_site: str | None, written: bool
+) -> None:
+    headers = {}
+    if cookie is not None:
+        headers["Cookie"] = cookie
+    if fetch_site is not None:
+        headers["Sec-Fetch-Site"] = fetch_site
+    response = Request.blank("/", headers=headers).get_response(make_app(lambda s: None))
+    expected = [f"_session={response.text}; Path=/; HttpOnly"] if written else []
+    assert response.headers.getall("Set-Cookie") == expected
+
+
+def test_a_reset_on_a_cross_site_post_is_written() -> None:
+    """An OpenID Connect form_post callback logs in through a cross-site POST."""
+    request = Request.blank("/", method="POST", headers={"Sec-Fetch-Site": "cross-site"})
+    response = request.get_response(make_app(lambda s: s.reset()))
+    assert response.headers.getall("Set-Cookie") == [f"_session={response.text}; Path=/; HttpOnly"]
+
+
+class Browser:
+    """A cookie jar that applies Set-Cookie headers in the order responses arrive."""
+
+    def __init__(self) -> None:
+        self.jar: dict[str, str] = {}
+
+    def header(self) -> dict[str, str]:
+        return {"HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.jar.items())}
+
+    def receive(self, headers: list[tuple[str, str]]) -> None:
+        for name, value in headers:
+            if name == "Set-Cookie":
+                key, _, rest = value.partition("=")
+                self.jar[key] = rest.split(";", 1)[0]
+
+
+@pytest.mark.parametrize(("rolling", "logged_in_after"), [
+    pytest.param(True, False, id="rolling-loses-the-login"),
+    pytest.param(False, True, id="not-rolling-keeps-it"),
+])
+def test_a_slow_request_and_a_login_interleaved(rolling: bool, logged_in_after: bool) -> None:
+    """Request A (slow) starts with T1; B logs in, resets to T2 and stores the
+    user under T2; A finishes last. With a rolling cookie A writes T1 back."""
+    users: dict[str, str] = {}
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterator[bytes]:
+        session = get_session(environ)
+        if environ["PATH_INFO"] == "/login":
+            users[session.reset()] = "ada"
+        yield b""  # a slow handler: its headers go out only when iterated
+        start_response("200 OK", [])
+
+    stack = Cookies.middleware(Session.middleware(app, rolling=rolling))
+    browser = Browser()
+    first: list[tuple[str, str]] = []
+    list(stack({**browser.header(), "PATH_INFO": "/", "wsgi.url_scheme": "http",
+                "wsgi.version": (1, 0)}, lambda s, h, e=None: first.extend(h)))
+    browser.receive(first)  # the visit that minted T1
+
+    def start(sink: list[tuple[str, str]]) -> Callable[..., None]:
+        return lambda status, headers, exc_info=None: sink.extend(headers)
+
+    a_headers: list[tuple[str, str]] = []
+    b_headers: list[tuple[str, str]] = []
+    slow = iter(stack({**browser.header(), "PATH_INFO": "/", "wsgi.url_scheme": "http",
+                       "wsgi.version": (1, 0)}, start(a_headers)))
+    next(slow)  # A has started, holding T1
+    list(stack({**browser.header(), "PATH_INFO": "/login", "wsgi.url_scheme": "http",
+                "wsgi.version": (1, 0)}, start(b_headers)))
+    browser.receive(b_headers)  # B's response arrives first: T2
+    list(slow)
+    browser.receive(a_headers)  # A's arrives last
+    assert (users.get(browser.jar["_session"]) == "ada") is logged_in_after

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import time
+import warnings
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from cookie_middleware import (
+    CookieOptions,
+    CookieWarning,
     DuplicateOptionError,
     InvalidOptionError,
     UnknownOptionError,
+    cookie_options,
     serialize,
 )
 
@@ -133,3 +141,92 @@ def test_cached_checks_never_confuse_equal_values_of_other_types() -> None:
 def test_unhashable_option_values_are_still_checked() -> None:
     with pytest.raises(TypeError, match="option path must be a str, got list"):
         serialize("a", "b", {"path": ["/"]})
+
+
+def test_cache_keeps_the_two_instants_of_an_ambiguous_wall_clock_time_apart() -> None:
+    """01:30 on the night clocks go back happens twice; fold says which. The two
+    datetimes compare and hash equal, yet are 3600 s apart."""
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2020, 10, 25, 2, 30, tzinfo=berlin, fold=0)
+    second = datetime(2020, 10, 25, 2, 30, tzinfo=berlin, fold=1)
+    assert first == second
+    assert hash(first) == hash(second)
+    assert serialize("a", "b", {"expires": first}) == "a=b; Expires=Sun, 25 Oct 2020 00:30:00 GMT"
+    assert serialize("a", "b", {"expires": second}) == "a=b; Expires=Sun, 25 Oct 2020 01:30:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"maxAge": Fraction(10**400)}, "option maxAge is out of range",
+                     id="max-age-huge-fraction"),
+        pytest.param({"expires": Fraction(10**400)}, "option expires is out of range",
+                     id="expires-huge-fraction"),
+        pytest.param({"expires": Fraction(-(10**400))}, "option expires is out of range",
+                     id="expires-huge-negative-fraction"),
+        pytest.param({"expires": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))},
+                     "option expires is outside the years 1 to 9999 in UTC",
+                     id="expires-before-year-1-in-utc"),
+    ],
+)
+def test_numbers_too_big_for_a_float_name_the_field(options: dict[str, Any],
+                                                    message: str) -> None:
+    with pytest.raises(InvalidOptionError, match=message):
+        serialize("a", "b", options)
+
+
+@pytest.mark.parametrize(
+    ("option", "limit_ok"),
+    [pytest.param("path", "/" + "p" * 1023, id="path"),
+     pytest.param("domain", ("a" * 63 + ".") * 15 + "a" * 62 + ".a", id="domain")],
+)
+def test_attribute_values_over_1024_bytes_are_refused(option: str, limit_ok: str) -> None:
+    assert len(limit_ok) == 1024
+    assert serialize("a", "b", {option: limit_ok}).endswith(limit_ok)
+    too_long = limit_ok + "a"  # still a valid path, or host name
+    with pytest.raises(InvalidOptionError, match=f"option {option} is 1025 bytes; browsers "
+                                                 f"ignore a {option} over 1024"):
+        serialize("a", "b", {option: too_long})
+
+
+@pytest.mark.parametrize(
+    ("options", "expected", "fragment"),
+    [
+        pytest.param({"maxAge": 86400000}, "a=b; Max-Age=86400000",
+                     "maxAge is in seconds, not the milliseconds Express's res.cookie takes",
+                     id="express-milliseconds"),
+        pytest.param({"maxAge": 400 * 86400 + 1}, "a=b; Max-Age=34560001",
+                     "is over 400 days", id="just-over"),
+        pytest.param({"expires": time.time() + 401 * 86400}, None, "over 400 days ahead",
+                     id="expires-far-ahead"),
+    ],
+)
+def test_lifetimes_over_400_days_are_written_with_a_warning(
+    options: dict[str, Any], expected: str | None, fragment: str
+) -> None:
+    with pytest.warns(CookieWarning, match="400 days") as caught:
+        header = serialize("a", "b", options)
+    if expected is not None:
+        assert header == expected
+    assert fragment in str(caught[0].message)
+    assert caught[0].filename == __file__  # points at the call that set it
+
+
+def test_lifetimes_up_to_400_days_are_quiet() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        serialize("a", "b", {"maxAge": 400 * 86400})
+        serialize("a", "b", {"expires": time.time() + 399 * 86400})
+
+
+def test_cookie_options_are_checked_once_and_read_as_given() -> None:
+    options = cookie_options({"path": "/"}, max_age=60, http_only=True)
+    assert isinstance(options, CookieOptions)
+    assert dict(options) == {"path": "/", "max_age": 60, "http_only": True}
+    assert serialize("a", "b", options) == "a=b; Max-Age=60; Path=/; HttpOnly"
+    assert serialize("a", "b", options, same_site="lax") == (
+        "a=b; Max-Age=60; Path=/; HttpOnly; SameSite=Lax")
+    with pytest.raises(DuplicateOptionError, match="given twice, as 'max_age' and 'maxAge'"):
+        serialize("a", "b", options, maxAge=1)
+    with pytest.raises(InvalidOptionError, match="option sameSite must be one of"):
+        cookie_options(same_site="sometimes")

@@ -145,3 +145,38 @@ def test_cookies_get_agrees_with_parse_in_any_order(header: str, names: list[str
     expected = parse(header)
     for name in [*names, *expected, *names]:
         assert cookies.get(name) == expected.get(name)
+
+
+def _identity(value: str) -> str:
+    return value
+
+
+# Each attribute position, as a template holding one code point, and how many "; "
+# separators a correct header has: any other count means an attribute was smuggled in.
+POSITIONS = [
+    pytest.param(lambda c: serialize(f"a{c}b", "v"), 0, id="name"),
+    pytest.param(lambda c: serialize("a", f"v{c}w", encode=_identity), 0, id="value-encoded"),
+    pytest.param(lambda c: serialize("a", "v", domain=f"x{c}y.com"), 1, id="domain"),
+    pytest.param(lambda c: serialize("a", "v", path=f"/p{c}q"), 1, id="path"),
+    pytest.param(lambda c: serialize("a", "v", same_site=f"la{c}", secure=True), 2,
+                 id="same-site"),
+    pytest.param(lambda c: serialize("a", "v", priority=f"hig{c}"), 1, id="priority"),
+]
+
+
+@pytest.mark.parametrize(("render", "separators"), POSITIONS)
+def test_every_code_point_in_every_position_is_refused_or_ascii(
+    render: Callable[[str], str], separators: int
+) -> None:
+    """Whatever the code point, serialize raises, or writes pure ASCII with exactly
+    the attributes asked for: nothing a browser or a WSGI server could misread."""
+    accepted = 0
+    for code_point in range(0x110000):
+        try:
+            header = render(chr(code_point))
+        except (CookieError, TypeError):
+            continue
+        accepted += 1
+        assert header.isascii(), (hex(code_point), header)
+        assert header.count(";") == separators, (hex(code_point), header)
+    assert accepted > 0  # the templates themselves are valid

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cookie_middleware import Cookies, InsecureCookieError, InvalidOptionError
+from cookie_middleware import Cookies, HeadersSentError, InsecureCookieError, InvalidOptionError
 from session_middleware import Session, is_session_token, new_token
 
 
@@ -164,3 +164,65 @@ def test_repr_does_not_leak_the_token() -> None:
     session = Session(FakeCookies())
     assert session.token not in repr(session)
     assert repr(session).startswith("<Session _session=")
+
+
+@pytest.mark.parametrize("cause", ["headers-sent", "insecure"])
+def test_a_reset_that_raises_changes_nothing(cause: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = new_token()
+    cookies = Cookies({"wsgi.url_scheme": "http", "HTTP_COOKIE": f"_session={token}"})
+    session = Session(cookies)
+    pending = cookies.headers()
+    error: type[Exception]
+    if cause == "headers-sent":
+        cookies.seal()
+        error = HeadersSentError
+    else:
+        monkeypatch.setenv("ENV", "production")  # Secure, on a plain-http request
+        error = InsecureCookieError
+    with pytest.raises(error):
+        session.reset()
+    assert (session.token, session.new, cookies.headers()) == (token, False, pending)
+
+
+@pytest.mark.parametrize(
+    ("incoming", "rolling", "cross_site", "writes"),
+    [
+        pytest.param("valid", True, False, True, id="rolling-kept"),
+        pytest.param("valid", False, False, False, id="not-rolling-kept"),
+        pytest.param(None, False, False, True, id="not-rolling-minted"),
+        pytest.param("bad", False, False, True, id="not-rolling-replaced"),
+        pytest.param(None, True, True, False, id="cross-site-no-cookie"),
+        pytest.param("", True, True, True, id="cross-site-empty-cookie-replaced"),
+        pytest.param("bad", True, True, True, id="cross-site-bad-cookie-replaced"),
+        pytest.param("valid", True, True, True, id="cross-site-kept-rolls"),
+        pytest.param("valid", False, True, False, id="cross-site-kept-not-rolling"),
+    ],
+)
+def test_when_the_cookie_is_written(incoming: str | None, rolling: bool, cross_site: bool,
+                                    writes: bool) -> None:
+    token = new_token()
+    sent = {"valid": token, "bad": "bad", "": ""}
+    cookies = FakeCookies({} if incoming is None else {"_session": sent[incoming]})
+    session = Session(cookies, rolling=rolling, cross_site=cross_site)
+    assert [call[:2] for call in cookies.calls] == (
+        [("_session", session.token)] if writes else [])
+    session.reset()  # always written
+    assert cookies.calls[-1][:2] == ("_session", session.token)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(({"HTTP_COOKIE": ""},), "Session() takes the request's cookies object "
+                     "(with get and set), not dict", id="environ"),
+        pytest.param((object(),), "not object: Session(get_cookies(request))", id="request"),
+        pytest.param((FakeCookies(), {"name": "_sid"}), "the session cookie name must be a str, "
+                     "got dict: {'name': '_sid'}; pass cookie options as keywords",
+                     id="options-mapping"),
+    ],
+)
+def test_porting_mistakes_name_the_expected_argument(arguments: tuple[Any, ...],
+                                                     message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        Session(*arguments)
+    assert message in str(caught.value)
