@@ -48,6 +48,11 @@ def environ_of(request: object) -> MutableMapping[str, Any]:
     """The WSGI environ of a WebOb, Flask or Django request, or *request* itself
     when it already is an environ. Raises :class:`TypeError` for anything else."""
     if type(request) is dict or isinstance(request, MutableMapping):
+        if "asgi" in request and "wsgi.version" not in request:
+            raise TypeError(
+                f"an ASGI {request.get('type')!r} scope has no cookies; only 'http' and "
+                "'websocket' scopes have"
+            )
         return request
     for attribute in ("environ", "META"):
         environ = getattr(request, attribute, None)

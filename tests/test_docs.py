@@ -6,6 +6,7 @@ block's own asserts are the checks. An ``app`` left behind must answer a request
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import pytest
 from webob import Request
+
+from tests.asgi_driver import request as asgi_request
 
 ROOT = Path(__file__).parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -26,7 +29,7 @@ def python_blocks(path: Path) -> list[str]:
 def test_the_docs_have_code() -> None:
     with_code = {path.name for path in DOCUMENTS if python_blocks(path)}
     assert with_code == {"README.md", "index.md", "cookies.md", "session.md", "security.md",
-                         "porting.md"}
+                         "porting.md", "asgi.md"}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in DOCUMENTS])
@@ -42,5 +45,9 @@ def test_python_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         os.environ.clear()
         os.environ.update(saved)
     app: Any = namespace.get("app")
-    if app is not None:
+    if app is None:
+        return
+    if inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(app.__call__):
+        assert asgi_request(app).status == 200  # an ASGI app
+    else:
         assert Request.blank("/").get_response(app).status_int == 200

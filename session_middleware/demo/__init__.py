@@ -1,4 +1,4 @@
-"""The demo app: the seed README's example plus a fixation-safe login flow.
+"""The demo app: the example of the original package's README plus a fixation-safe login flow.
 
 Run it with ``python -m session_middleware.demo`` (``--help`` for options).
 """

@@ -77,7 +77,7 @@ class DemoApp:
         if not _authenticate(user):
             error = f"<p>Not a valid user name: {html.escape(repr(user))}</p>\n"
             return Response(_LOGIN_FORM.format(error=error), status=400, charset="utf-8")
-        # Session fixation defence, in the seed README's order: authenticate,
+        # Session fixation defence, in the order the original package's README gives: authenticate,
         # reset(), then store the pairing under the new token.
         session = get_session(request)
         self.store.delete(session.token)

@@ -2,7 +2,7 @@
 
 The session library stores nothing itself; this is the application's half of
 the bargain. Both stores expire a pairing after ``idle_timeout`` seconds
-without use, as the seed README advises.
+without use, as the original package's README advises.
 """
 
 from __future__ import annotations
