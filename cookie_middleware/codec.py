@@ -97,7 +97,7 @@ class LazyPairs:
     :class:`~cookie_middleware.Cookies` uses this.
     """
 
-    __slots__ = ("_deferred", "_found", "_header", "_position", "_searches")
+    __slots__ = ("_deferred", "_header", "_position", "_searches", "found")
 
     # After this many searches, parsing the rest at once is cheaper than more.
     _MAX_SEARCHES = 2
@@ -112,13 +112,14 @@ class LazyPairs:
         self._header = header
         self._position = 0  # where the text not yet searched begins: a piece's start
         self._searches = 0
-        self._found: dict[str, str] = {}
+        self.found: dict[str, str] = {}
+        """The pairs parsed so far: a hit here is the answer ``get`` would give."""
         # (start, end) spans of text set aside, before every piece parsed so far.
         self._deferred: list[tuple[int, int]] = []
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
-        found = self._found
+        found = self.found
         value = found.get(name)
         if value is not None:
             return value
@@ -175,7 +176,7 @@ class LazyPairs:
         return None
 
     def _parse_rest(self, name: str) -> str | None:
-        found = self._found
+        found = self.found
         read_pairs(self._header[self._position:], found)
         self._position = len(self._header) + 1
         return found.get(name)

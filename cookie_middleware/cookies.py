@@ -118,8 +118,12 @@ class Cookies:
         pairs = self._pairs
         if pairs is None:
             pairs = self._pairs = LazyPairs(self.header)
-        value = pairs.get(name)
-        return None if value is None else decode_uri_component(value)
+        value = pairs.found.get(name)  # the common case, without another call
+        if value is None:
+            value = pairs.get(name)
+            if value is None:
+                return None
+        return decode_uri_component(value) if "%" in value else value
 
     @property
     def header(self) -> str:

@@ -1,10 +1,11 @@
-"""Parse and middleware benchmarks, this project beside its Python peers in one run.
+"""Parse and per-request benchmarks, this project beside its peers in one run.
 
     pip install -e '.[test,bench]' && python -m tests.benchmarks.compare
 
-Prints Markdown tables: microseconds per call and the ratio to this project
-(``x2.0`` = twice as slow as this project). Every parse timing reads every
-value. Not part of the default test run: timings are reported, never asserted.
+Prints Markdown tables: microseconds per call and ratios. Timings run with the
+garbage collector on, peers interleaved, the best round counting. Not part of
+the test run: timings are reported, never asserted. The in-server throughput
+ratio is its own command, ``python -m tests.benchmarks.server``.
 """
 
 from __future__ import annotations
@@ -12,48 +13,16 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-import timeit
 from collections.abc import Callable, Iterable
 from functools import partial
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from cookie_middleware import Cookies, parse
-from session_middleware import Session, new_token
 
-TOKEN = new_token()
-JSON_VALUE = quote('{"necessary":true,"analytics":false,"marketing":false,"v":3}', safe="")
-PLAIN_COOKIES = [
-    ("_ga", "GA1.2.1234567890.1700000000"),
-    ("_gid", "GA1.2.987654321.1700000000"),
-    ("_fbp", "fb.1.1700000000000.1234567890"),
-    ("ajs_anonymous_id", "b7a6f1e0-3c1d-4f8e-9a2b-5d4c3b2a1f00"),
-    ("_hjSessionUser_123456", "eyJpZCI6IjEyMzQ1Njc4LTkwYWItY2RlZi0xMjM0IiwiY3JlYXRlZCI6MX0"),
-    ("locale", "en-GB"),
-    ("theme", "dark"),
-    ("_gcl_au", "1.1.1234567890.1700000000"),
-    ("amplitude_id_fef1e872c952688acd962d30aa545b9e", "eyJkZXZpY2VJZCI6ImFiY2RlZiJ9"),
-    ("intercom-id-abcdef12", "0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011"),
-]
-
-
-def make_header(size: int, realistic: bool) -> str:
-    """A Cookie header of about *size* bytes: the session token in the middle of
-    analytics ids; with *realistic*, about one value in five is percent-encoded JSON."""
-    session = f"_session={TOKEN}"
-    pairs: list[str] = []
-    index = 0
-    while len(session) + sum(len(pair) + 2 for pair in pairs) < size:
-        name, value = PLAIN_COOKIES[index % len(PLAIN_COOKIES)]
-        if index >= len(PLAIN_COOKIES):
-            name = f"{name}_{index}"
-        if realistic and index % 5 == 1:
-            value = JSON_VALUE
-        pairs.append(f"{name}={value}")
-        index += 1
-    pairs.insert(len(pairs) // 2, session)
-    return "; ".join(pairs)
+from .common import SIZES, best_microseconds, cell, look_alike_header, make_header, table
+from .stacks import stack_table
 
 
 def floor(header: str) -> dict[str, str]:
@@ -79,123 +48,110 @@ def simple_cookie(header: str) -> list[str]:
     return [morsel.value for morsel in jar.values()]
 
 
-def peers() -> dict[str, Callable[[str], Iterable[Any]]]:
+def every_get(header: str) -> list[str | None]:
+    """Cookies.get for every name in the header, as an app reading them all."""
+    cookies = Cookies({"HTTP_COOKIE": header})
+    return [cookies.get(name) for name in NAMES[header]]
+
+
+def one_get(header: str) -> str | None:
+    return Cookies({"HTTP_COOKIE": header}).get(FIRST_NAME[header])
+
+
+NAMES: dict[str, list[str]] = {}
+FIRST_NAME: dict[str, str] = {}
+
+
+def peers() -> dict[str, tuple[Callable[[str], Iterable[Any]], bool]]:
+    """name -> (a call that reads every value, whether it percent-decodes values)."""
     from starlette.requests import cookie_parser
     from webob import Request
     from werkzeug.http import parse_cookie
 
     return {
-        "this project": lambda h: parse(h).values(),
-        "werkzeug parse_cookie": lambda h: parse_cookie(h).values(),
-        "WebOb request.cookies": lambda h: Request({"HTTP_COOKIE": h}).cookies.values(),
-        "Starlette cookie_parser": lambda h: cookie_parser(h).values(),
-        "SimpleCookie": simple_cookie,
-        "floor (split/partition/strip)": lambda h: floor(h).values(),
-        "floor + unquote": lambda h: floor_unquote(h).values(),
+        "this project parse()": (lambda h: parse(h).values(), True),
+        "Cookies.get, every cookie": (every_get, True),
+        "werkzeug parse_cookie": (lambda h: parse_cookie(h).values(), False),
+        "WebOb request.cookies": (lambda h: Request({"HTTP_COOKIE": h}).cookies.values(),
+                                  False),
+        "Starlette cookie_parser": (lambda h: cookie_parser(h).values(), False),
+        "SimpleCookie": (simple_cookie, False),
+        "floor (split/partition/strip)": (lambda h: floor(h).values(), False),
+        "floor + unquote": (lambda h: floor_unquote(h).values(), True),
     }
-
-
-def best_microseconds(calls: dict[str, Callable[[], object]], budget: float) -> dict[str, float]:
-    """Time every call in *calls* side by side: rounds interleave the peers, so
-    a drift in machine load hits them all alike; the best round counts."""
-    timers = {name: timeit.Timer(call) for name, call in calls.items()}
-    numbers = {name: timer.autorange()[0] for name, timer in timers.items()}
-    best = dict.fromkeys(calls, float("inf"))
-    deadline = timeit.default_timer() + budget * len(calls)
-    rounds = 0
-    while rounds < 5 or (rounds < 200 and timeit.default_timer() < deadline):
-        for name, timer in timers.items():
-            elapsed = timer.timeit(numbers[name]) / numbers[name]
-            best[name] = min(best[name], elapsed * 1e6)
-        rounds += 1
-    return best
 
 
 def read_all(function: Callable[[str], Iterable[Any]], header: str) -> list[Any]:
     return list(function(header))
 
 
-def one_request(app: Any, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-    return list(app(dict(environ), start_response))
+def headers_to_time() -> list[tuple[str, str]]:
+    rows = []
+    for realistic in (False, True):
+        for size in SIZES:
+            header = make_header(size, realistic=realistic)
+            rows.append((f"{'realistic' if realistic else 'plain'} {len(header)} B", header))
+    for size in (1024, 4096):
+        header = look_alike_header(size)
+        rows.append((f"look-alike `_ga` {len(header)} B", header))
+    return rows
 
 
 def parse_table(budget: float) -> list[str]:
     implementations = peers()
     rows = []
-    for realistic in (False, True):
-        for size in (300, 1024, 4096):
-            header = make_header(size, realistic)
-            # Every value is read: lazy mappings pay for their decoding here.
-            times = best_microseconds(
-                {name: partial(read_all, function, header)
-                 for name, function in implementations.items()},
-                budget,
-            )
-            ours = times["this project"]
-            label = f"{'realistic' if realistic else 'plain'} {len(header)} B"
-            cells = [f"{t:.2f} us (x{t / ours:.2f})" if name != "this project" else f"{t:.2f} us"
-                     for name, t in times.items()]
-            rows.append(f"| {label} | " + " | ".join(cells) + " |")
-    head = "| header | " + " | ".join(implementations) + " |"
-    rule = "|---" * (len(implementations) + 1) + "|"
-    return [head, rule, *rows]
+    for label, header in headers_to_time():
+        NAMES[header] = list(parse(header))
+        FIRST_NAME[header] = "_ga" if label.startswith("look-alike") else NAMES[header][0]
+        calls: dict[str, Callable[[], object]] = {
+            name: partial(read_all, function, header)
+            for name, (function, _) in implementations.items()
+        }
+        calls["Cookies.get, one cookie"] = partial(one_get, header)
+        times = best_microseconds(calls, budget)
+        ours = times["this project parse()"]
+        cells = [cell(times["this project parse()"]),
+                 cell(times["Cookies.get, one cookie"], ours),
+                 *[cell(times[name], ours) for name in implementations
+                   if name != "this project parse()"]]
+        rows.append([label, *cells])
+    head = ["header", "this project parse()", "Cookies.get, one cookie",
+            *[f"{name}{'' if decodes else ' (no %-decoding)'}"
+              for name, (_, decodes) in implementations.items()
+              if name != "this project parse()"]]
+    return table(head, rows)
 
 
-def middleware_table(budget: float) -> list[str]:
+def linear_sets_table(budget: float) -> list[str]:
+    """Cookies(request, webob_response): each set costs the same however many came before."""
     from webob import Request, Response
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        return None
+    environ = Request.blank("/").environ
 
-    def bare(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"hello"]
+    def sets(count: int) -> None:
+        cookies = Cookies(environ, Response())
+        for number in range(count):
+            cookies.set(f"c{number}", "v")
 
-    def inner(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        environ["session_middleware.session"].token  # noqa: B018 - the app reads it
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"hello"]
-
-    stacked = Cookies.middleware(Session.middleware(inner))
-
-    def by_hand(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        request = Request(environ)
-        token = request.cookies.get("_session") or new_token()
-        response = Response(b"hello", content_type="text/plain")
-        response.set_cookie("_session", token, path="/", httponly=True)
-        return response(environ, start_response)
-
-    apps = {"bare app": bare, "Cookies + Session stack": stacked, "WebOb by hand": by_hand}
-    lines = ["| header (existing session) | bare app | Cookies + Session stack | WebOb by hand "
-             "| stack overhead |", "|---|---|---|---|---|"]
-    for realistic in (False, True):
-        for size in (300, 1024, 4096):
-            header = make_header(size, realistic)
-            environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_COOKIE": header,
-                       "wsgi.url_scheme": "http", "SERVER_NAME": "localhost",
-                       "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1"}
-            times = best_microseconds(
-                {name: partial(one_request, app, environ, start_response)
-                 for name, app in apps.items()},
-                budget,
-            )
-            overhead = times["Cookies + Session stack"] - times["bare app"]
-            label = f"{'realistic' if realistic else 'plain'} {len(header)} B"
-            lines.append(f"| {label} | " + " | ".join(f"{t:.2f} us" for t in times.values())
-                         + f" | {overhead:.2f} us |")
-    return lines
+    counts = (10, 100, 1000)
+    times = best_microseconds({str(n): partial(sets, n) for n in counts}, budget)
+    return table(["set calls on a WebOb response", *[str(n) for n in counts]],
+                 [["microseconds per set", *[f"{times[str(n)] / n:.2f} us" for n in counts]]])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--budget", type=float, default=0.5,
-                        help="seconds of timing per peer and header (default 0.5)")
+    parser.add_argument("--budget", type=float, default=0.3,
+                        help="seconds of timing per peer and row (default 0.3)")
     args = parser.parse_args(argv)
     print(f"Python {platform.python_version()} on {platform.machine()}, "
-          f"{platform.system()}; best of interleaved rounds per cell.\n")
+          f"{platform.system()}; GC on; best of interleaved rounds per cell; "
+          "ratios against this project's parse() (first table) and stacks.\n")
     print("\n".join(parse_table(args.budget)))
     print()
-    print("\n".join(middleware_table(args.budget)))
+    print("\n".join(stack_table(args.budget)))
+    print()
+    print("\n".join(linear_sets_table(args.budget)))
     return 0
 
 

@@ -24,9 +24,14 @@ from .common import SIZES, TOKEN, best_microseconds, cell, make_header, table
 
 BODY = [b"hello"]
 WSGI_HEADERS = [("Content-Type", "text/plain")]
-ASGI_START = {"type": "http.response.start", "status": 200,
-              "headers": [(b"content-type", b"text/plain")]}
+ASGI_HEADERS = ((b"content-type", b"text/plain"),)
 ASGI_BODY = {"type": "http.response.body", "body": b"hello"}
+
+
+def asgi_start() -> Message:
+    """A fresh response-start message, as an app builds one per response (Starlette's
+    SessionMiddleware appends to the message's header list in place)."""
+    return {"type": "http.response.start", "status": 200, "headers": list(ASGI_HEADERS)}
 
 
 def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -45,20 +50,20 @@ def wsgi_reads_session(environ: dict[str, Any], start_response: Any) -> list[byt
 
 
 async def asgi_bare(scope: Scope, receive: Receive, send: Send) -> None:
-    await send(ASGI_START)
+    await send(asgi_start())
     await send(ASGI_BODY)
 
 
 async def asgi_reads_session(scope: Scope, receive: Receive, send: Send) -> None:
     scope["state"]["session"].token  # noqa: B018 - the app reads it
-    await send(ASGI_START)
+    await send(asgi_start())
     await send(ASGI_BODY)
 
 
 async def starlette_reads_session(scope: Scope, receive: Receive, send: Send) -> None:
     session = scope["session"]
     session["token"] = session.get("token") or TOKEN  # read it, write it back
-    await send(ASGI_START)
+    await send(asgi_start())
     await send(ASGI_BODY)
 
 
@@ -176,23 +181,25 @@ def stack_table(budget: float, sizes: Iterable[int] = SIZES) -> list[str]:
                 return make_header(size, session=cookies[kind] if existing else None,
                                    where=where)
 
-            calls: dict[str, Callable[[], object]] = {
+            # Each framework's pair is interleaved within itself: a peer that
+            # allocates heavily would otherwise lend its garbage to the next timing.
+            t = best_microseconds({
                 "wsgi bare": partial(one_wsgi, wsgi_bare, environ_for(header("ours"))),
                 "wsgi stack": partial(one_wsgi, ours_wsgi, environ_for(header("ours"))),
                 "asgi bare": partial(drive, asgi_bare, scope_for(header("ours"))),
                 "asgi stack": partial(drive, ours_asgi, scope_for(header("ours"))),
-            }
+            }, budget)
             if flask:
-                calls["flask bare"] = partial(one_wsgi, flask[1],
-                                              environ_for(header("flask")))
-                calls["flask session"] = partial(one_wsgi, flask[0],
-                                                 environ_for(header("flask")))
+                t.update(best_microseconds({
+                    "flask bare": partial(one_wsgi, flask[1], environ_for(header("flask"))),
+                    "flask session": partial(one_wsgi, flask[0], environ_for(header("flask"))),
+                }, budget))
             if starlette:
-                calls["starlette bare"] = partial(drive, asgi_bare,
-                                                  scope_for(header("starlette")))
-                calls["starlette session"] = partial(drive, starlette,
-                                                     scope_for(header("starlette")))
-            t = best_microseconds(calls, budget)
+                t.update(best_microseconds({
+                    "starlette bare": partial(drive, asgi_bare, scope_for(header("starlette"))),
+                    "starlette session": partial(drive, starlette,
+                                                 scope_for(header("starlette"))),
+                }, budget))
             wsgi = t["wsgi stack"] - t["wsgi bare"]
             asgi = t["asgi stack"] - t["asgi bare"]
             row = [f"{len(header('ours'))} B, session {where if existing else 'new'}",
