@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from ._js import (
     ASCII_WHITESPACE,
@@ -44,6 +45,13 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # any parser, so a custom encoder may emit them. Space, ";", CTLs and non-ASCII
 # stay out: they split, inject or corrupt the header.
 _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
+
+@lru_cache(maxsize=256)
+def _is_token(name: str) -> bool:
+    # The same few names are set on every request: remembering them is cheaper
+    # than matching them again.
+    return _TOKEN.fullmatch(name) is not None
+
 
 # What read_pairs may cut off either end of a value: whitespace and a quote.
 _EDGES = JS_WHITESPACE + '"'
@@ -237,9 +245,18 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
     if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    if _TOKEN.fullmatch(name) is None:
+    if not _is_token(name):
         raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
-    encoded = _encode(name, value, options)
+    if options.encode is None:
+        try:
+            encoded = encode_uri_component(value)
+        except UnicodeEncodeError:
+            raise InvalidValueError(
+                f"value of cookie {name!r} holds a lone surrogate and cannot be "
+                f"encoded as UTF-8: {value!r}"
+            ) from None
+    else:
+        encoded = _custom_encode(name, value, options.encode)
     if len(name) + len(encoded) > _MAX_COOKIE_BYTES:
         raise CookieTooLargeError(
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "
@@ -253,16 +270,8 @@ def render(name: str, value: str, options: CookieOptions) -> str:
     return f"{name}={encoded}{options.tail}"
 
 
-def _encode(name: str, value: str, options: CookieOptions) -> str:
-    if options.encode is None:
-        try:
-            return encode_uri_component(value)
-        except UnicodeEncodeError:
-            raise InvalidValueError(
-                f"value of cookie {name!r} holds a lone surrogate and cannot be "
-                f"encoded as UTF-8: {value!r}"
-            ) from None
-    encoded = options.encode(value)
+def _custom_encode(name: str, value: str, encode: Callable[[str], str]) -> str:
+    encoded = encode(value)
     if not isinstance(encoded, str):
         raise TypeError(
             f"encode must return a str, returned {type(encoded).__name__}: {encoded!r}"

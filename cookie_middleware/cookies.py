@@ -117,7 +117,10 @@ class Cookies:
         # only the values asked for are decoded.
         pairs = self._pairs
         if pairs is None:
-            pairs = self._pairs = LazyPairs(self.header)
+            header = self._header
+            if header is None:
+                header = self._header = self._reader.header(self._source)
+            pairs = self._pairs = LazyPairs(header)
         value = pairs.found.get(name)  # the common case, without another call
         if value is None:
             value = pairs.get(name)

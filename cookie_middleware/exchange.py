@@ -101,9 +101,6 @@ class RequestReader:
         raise NotImplementedError
 
 
-_ENVIRON_KEYS = ("HTTP_COOKIE", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO")
-
-
 class _EnvironReader(RequestReader):
     """PEP 3333: headers arrive as ``HTTP_*`` strings holding the bytes as latin-1."""
 
@@ -127,7 +124,9 @@ class _EnvironReader(RequestReader):
         return _first_forwarded_proto(str(source.get("HTTP_X_FORWARDED_PROTO", "")))
 
     def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:
-        return {key: source[key] for key in _ENVIRON_KEYS if key in source}
+        get = source.get
+        return {"HTTP_COOKIE": get("HTTP_COOKIE", ""), "wsgi.url_scheme": get("wsgi.url_scheme"),
+                "HTTP_X_FORWARDED_PROTO": get("HTTP_X_FORWARDED_PROTO", "")}
 
 
 class _ScopeReader(RequestReader):
