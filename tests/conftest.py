@@ -1,22 +1,24 @@
-"""Shared fixtures: a real redis-server on loopback, started and stopped by the tests."""
+"""Shared fixtures: a real redis-server on loopback and a headless Chromium, started
+and stopped by the tests.
+
+A service that is missing skips its tests with a reason, unless the environment
+variable ``REQUIRE_SERVICES`` is set (``.ci/run`` sets it): then it fails them, so
+a CI run cannot turn green by skipping what it failed to install.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.services import CHROMIUM_FLAGS, free_port, missing
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +26,11 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private redis-server on 127.0.0.1; skipped with a reason when absent."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server); "
-                    ".ci/run installs it so CI runs these tests")
-    redis = pytest.importorskip("redis")
+        missing("redis-server is not installed (apt-get install redis-server); "
+                ".ci/run installs it so CI runs these tests")
+        raise AssertionError  # unreachable: missing() skips or fails
+    import redis
+
     port = free_port()
     workdir: Path = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
@@ -63,3 +67,35 @@ def redis_client(redis_url: str) -> Iterator[object]:
     client.flushdb()
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright: the system chromium when there is
+    one (Playwright's own download is not reachable everywhere), else Playwright's.
+
+    Per module: Playwright's sync API keeps an event loop running in this thread
+    while it is open, and other tests start event loops of their own."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -e '.[test]')")
+        raise AssertionError from None
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable,
+                                                 args=CHROMIUM_FLAGS)
+        except Error as error:
+            missing(f"no Chromium to drive (apt-get install chromium): {error.message[:200]}")
+            raise AssertionError from None
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where browser tests leave screenshots: $ARTIFACTS_DIR, else ./artifacts."""
+    folder = Path(os.environ.get("ARTIFACTS_DIR", "artifacts")) / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 
 @dataclass
@@ -87,3 +88,45 @@ class Browser:
             if cookie.name == name:
                 return cookie.value
         return None
+
+
+class PageFacts(HTMLParser):
+    """What a demo page states: the token, who is logged in, the form's CSRF token."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.token: str | None = None
+        self.user: str | None = None
+        self.logged_in = False
+        self.csrf: str | None = None
+        self.error: str | None = None
+        self.forms: list[str] = []
+        self._in: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id") in ("token", "state", "error"):
+            self._in = found["id"]
+        elif tag == "strong" and self._in == "state":
+            self._in = "user"
+        elif tag == "form":
+            self.forms.append(str(found.get("action")))
+        elif tag == "input" and found.get("name") == "csrf":
+            self.csrf = found.get("value")
+        elif tag == "span" and "in" in str(found.get("class", "")).split():
+            self.logged_in = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in == "user" and tag == "strong":
+            self._in = "state"
+        elif tag in ("code", "p"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "token":
+            self.token = (self.token or "") + data
+        elif self._in == "user":
+            self.user = data
+        elif self._in == "error":
+            self.error = (self.error or "") + data

@@ -14,9 +14,7 @@ from webob import Request
 
 from session_middleware import new_token
 from session_middleware.demo import MemoryStore, RedisStore, SessionStore, make_app
-from tests.demo_server import Browser, running_demo, stop_demo
-
-INTRO = "Your session token is: "
+from tests.demo_server import Browser, PageFacts, running_demo, stop_demo
 
 
 class Client:
@@ -25,21 +23,28 @@ class Client:
     def __init__(self, app: Any, token: str | None = None) -> None:
         self.app = app
         self.token = token
+        self.csrf: str | None = None
 
     def request(self, path: str, **kwargs: Any) -> Any:
         headers = {"Cookie": f"_session={self.token}"} if self.token else {}
+        headers.update(kwargs.pop("headers", {}))
         response = Request.blank(path, headers=headers, **kwargs).get_response(self.app)
-        set_cookies = response.headers.getall("Set-Cookie")
-        assert len(set_cookies) == 1, set_cookies
-        self.token = set_cookies[0].split(";", 1)[0].removeprefix("_session=")
+        for value in response.headers.getall("Set-Cookie"):
+            self.token = value.split(";", 1)[0].removeprefix("_session=")
         return response
 
-    def page(self) -> list[str]:
+    def page(self) -> PageFacts:
         response = self.request("/")
         assert response.status_int == 200
-        lines: list[str] = response.text.splitlines()
-        assert lines[0] == INTRO + str(self.token)
-        return lines
+        facts = PageFacts(response.text)
+        assert facts.token == self.token
+        self.csrf = facts.csrf
+        return facts
+
+    def post(self, path: str, **fields: str) -> Any:
+        if self.csrf is None:
+            self.page()
+        return self.request(path, POST={"csrf": str(self.csrf), **fields})
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -51,90 +56,161 @@ def store(request: pytest.FixtureRequest) -> SessionStore:
     return RedisStore.from_url(url, idle_timeout=3600)
 
 
-def test_index_shows_the_token(store: SessionStore) -> None:
+def test_index_shows_the_token_and_keeps_it(store: SessionStore) -> None:
     client = Client(make_app(store))
-    assert client.page()[1] == "You are not logged in. Log in at /login."
+    response = client.request("/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers.getall("Set-Cookie") == [
+        f"_session={client.token}; Path=/; HttpOnly; SameSite=Lax"]
+    facts = client.page()
+    assert (facts.logged_in, facts.user) == (False, None)
+    assert facts.forms == ["/login", "/reset"]
     first = client.token
     client.page()
     assert client.token == first
-
-
-def test_reset_redirects_with_a_new_token(store: SessionStore) -> None:
-    client = Client(make_app(store))
-    client.page()
-    old = client.token
-    response = client.request("/reset")
-    assert response.status_int == 302
-    assert response.location == "http://localhost/"
-    assert client.token != old
-    client.page()
 
 
 def test_login_flow_is_fixation_safe(store: SessionStore) -> None:
     app = make_app(store)
     planted = new_token()  # an attacker's token, planted in the victim's browser
     victim = Client(app, planted)
-    assert victim.page()[0] == INTRO + planted
+    assert victim.page().token == planted
 
-    form = victim.request("/login")
-    assert form.status_int == 200
-    assert '<form method="post" action="/login">' in form.text
-
-    response = victim.request("/login", POST={"user": "alice"})
+    response = victim.post("/login", user="alice")
     assert response.status_int == 303
+    assert response.headers["Cache-Control"] == "no-store"
     assert victim.token != planted
-    assert victim.page()[1] == "Hello, alice! You are logged in. Log out at /logout."
-
-    attacker = Client(app, planted)
-    assert attacker.page()[1] == "You are not logged in. Log in at /login."
+    facts = victim.page()
+    assert (facts.logged_in, facts.user, facts.forms) == (True, "alice", ["/reset", "/logout"])
+    assert not Client(app, planted).page().logged_in
 
     logged_in = victim.token
-    assert victim.request("/logout", POST={}).status_int == 303
+    assert victim.post("/logout").status_int == 303
     assert victim.token != logged_in
-    assert victim.page()[1] == "You are not logged in. Log in at /login."
-    assert Client(app, logged_in).page()[1] == "You are not logged in. Log in at /login."
+    assert not victim.page().logged_in
+    assert not Client(app, logged_in).page().logged_in
+
+
+def test_reset_carries_the_login_and_ends_the_old_token(store: SessionStore) -> None:
+    app = make_app(store)
+    client = Client(app)
+    client.post("/login", user="alice")
+    before = client.token
+    client.page()
+    assert client.post("/reset").status_int == 303
+    assert client.token != before
+    assert client.page().user == "alice"
+    assert not Client(app, before).page().logged_in  # the old token is logged out
 
 
 @pytest.mark.parametrize(
-    ("path", "kwargs", "status"),
+    ("method", "path", "status", "allow"),
     [
-        pytest.param("/login", {"POST": {"user": ""}}, 400, id="empty-user"),
-        pytest.param("/login", {"POST": {"user": "x" * 65}}, 400, id="long-user"),
-        pytest.param("/login", {"method": "PUT"}, 405, id="login-put"),
-        pytest.param("/logout", {"method": "DELETE"}, 405, id="logout-delete"),
-        pytest.param("/nowhere", {}, 404, id="not-found"),
+        pytest.param("GET", "/reset", 405, "POST", id="get-reset"),
+        pytest.param("GET", "/logout", 405, "POST", id="get-logout"),
+        pytest.param("PUT", "/login", 405, "GET, POST", id="put-login"),
+        pytest.param("DELETE", "/logout", 405, "POST", id="delete-logout"),
+        pytest.param("GET", "/nowhere", 404, None, id="not-found"),
     ],
 )
-def test_bad_requests(path: str, kwargs: dict[str, Any], status: int) -> None:
-    response = Client(make_app(MemoryStore(60))).request(path, **kwargs)
+def test_state_changes_take_a_post(method: str, path: str, status: int,
+                                   allow: str | None) -> None:
+    response = Client(make_app(MemoryStore(60))).request(path, method=method)
     assert response.status_int == status
+    assert response.headers.get("Allow") == allow
+    assert response.content_type == "text/html"
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers"),
+    [
+        pytest.param({}, {}, id="no-csrf-token"),
+        pytest.param({"csrf": "0" * 64}, {}, id="wrong-csrf-token"),
+        pytest.param(None, {"Sec-Fetch-Site": "cross-site"}, id="cross-site"),
+    ],
+)
+def test_forged_forms_are_refused(fields: dict[str, str] | None, headers: dict[str, str]) -> None:
+    app = make_app(MemoryStore(60))
+    client = Client(app)
+    client.post("/login", user="alice")
+    token = client.token
+    form = {"csrf": str(client.page().csrf)} if fields is None else fields
+    for path in ("/logout", "/reset", "/login"):
+        response = client.request(path, POST={**form, "user": "mallory"}, headers=headers)
+        assert response.status_int == 403
+        assert client.token == token
+    assert client.page().user == "alice"
 
 
 def test_rejected_login_escapes_the_name() -> None:
-    response = Client(make_app(MemoryStore(60))).request("/login", POST={"user": "<b>\x00"})
+    client = Client(make_app(MemoryStore(60)))
+    response = client.post("/login", user="<b>\x00")
     assert response.status_int == 400
-    assert "Not a valid user name: &#x27;&lt;b&gt;\\x00&#x27;" in response.text
+    assert PageFacts(response.text).error == "Not a valid user name: '<b>\\x00'"
+    assert "&lt;b&gt;" in response.text
+
+
+def test_favicon() -> None:
+    response = Request.blank("/favicon.svg").get_response(make_app(MemoryStore(60)))
+    assert (response.status_int, response.content_type) == (200, "image/svg+xml")
+    assert response.body.startswith(b"<svg")
 
 
 def test_demo_cookie_rolls_with_the_idle_timeout() -> None:
     response = Request.blank("/").get_response(make_app(MemoryStore(60), max_age=60))
-    assert response.headers["Set-Cookie"].endswith("; Max-Age=60; Path=/; HttpOnly")
+    assert response.headers["Set-Cookie"].endswith("; Max-Age=60; Path=/; HttpOnly; SameSite=Lax")
 
 
-def test_memory_store_forgets_idle_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr("session_middleware.demo.store.time.monotonic", lambda: now[0])
-    store = MemoryStore(idle_timeout=10)
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_memory_store_forgets_idle_sessions() -> None:
+    clock = Clock()
+    store = MemoryStore(idle_timeout=10, clock=clock)
     store.set("t", "alice")
-    now[0] += 9
+    clock.now += 9
     assert store.get("t") == "alice"  # use refreshes the idle deadline
-    now[0] += 9
+    clock.now += 9
     assert store.get("t") == "alice"
-    now[0] += 10
+    clock.now += 10
     assert store.get("t") is None
 
 
-def test_redis_store_expires_idle_sessions(redis_url: str, redis_client: Any) -> None:
+def test_memory_store_expires_in_deadline_order_and_keeps_a_cap() -> None:
+    """Counted, not timed: expiry drops the oldest first, the cap drops the least
+    recently used, and nothing else is touched."""
+    clock = Clock()
+    store = MemoryStore(idle_timeout=100, max_entries=5, clock=clock)
+    for number in range(5):
+        store.set(f"t{number}", f"u{number}")
+        clock.now += 10
+    assert store.get("t0") == "u0"  # used now: the most recent
+    store.set("t5", "u5")  # over the cap: t1, the least recently used, goes
+    assert len(store) == 5
+    assert [store.get(f"t{n}") for n in (1, 2)] == [None, "u2"]
+    clock.now += 91  # 1141: t3 (deadline 1130) and t4 (1140) expire; t0, t5, t2 (1150) stay
+    assert [store.get(f"t{n}") for n in (3, 4, 0, 2, 5)] == [None, None, "u0", "u2", "u5"]
+    assert len(store) == 3
+
+
+def test_a_login_flood_stays_within_the_cap() -> None:
+    store = MemoryStore(idle_timeout=7 * 86400, max_entries=1000)
+    app = make_app(store)
+    clients = [Client(app) for _ in range(1500)]  # 1500 browsers, one login each
+    for number, client in enumerate(clients):
+        client.post("/login", user=f"user{number}")
+    assert len(store) == 1000
+    assert clients[-1].page().user == "user1499"
+    assert not clients[0].page().logged_in  # the oldest login made room
+
+
+def test_redis_store_expires_idle_sessions_and_shares_its_secret(redis_url: str,
+                                                                  redis_client: Any) -> None:
     store = RedisStore.from_url(redis_url, idle_timeout=100)
     store.set("t", "alice")
     assert 0 < redis_client.ttl("session:t") <= 100
@@ -143,6 +219,7 @@ def test_redis_store_expires_idle_sessions(redis_url: str, redis_client: Any) ->
     assert redis_client.ttl("session:t") > 5  # refreshed by the read
     store.delete("t")
     assert store.get("t") is None
+    assert store.secret() == RedisStore.from_url(redis_url, idle_timeout=100).secret()
 
 
 @pytest.mark.parametrize("signum", [pytest.param(signal.SIGINT, id="ctrl-c"),
@@ -150,10 +227,10 @@ def test_redis_store_expires_idle_sessions(redis_url: str, redis_client: Any) ->
 def test_the_command_serves_the_pages_and_stops_cleanly(signum: int) -> None:
     with running_demo() as demo:
         browser = Browser()
-        lines = browser.get(demo.url).splitlines()
-        assert lines[0] == INTRO + str(browser.cookie("_session"))
-        browser.post(demo.url + "login", {"user": "bob"})
-        assert browser.get(demo.url).splitlines()[1].startswith("Hello, bob!")
+        facts = PageFacts(browser.get(demo.url))
+        assert facts.token == browser.cookie("_session")
+        browser.post(demo.url + "login", {"user": "bob", "csrf": str(facts.csrf)})
+        assert PageFacts(browser.get(demo.url)).user == "bob"
         status, out, err = stop_demo(demo, signum)
     assert status == 0
     assert out == "Stopped.\n"
@@ -176,10 +253,16 @@ def run_command(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
                      "error: cannot listen on 256.0.0.1:1: ", id="bad-host"),
         pytest.param(("--port", "0", "--idle-timeout", "0"), {},
                      "error: --idle-timeout must be positive, got 0", id="bad-idle-timeout"),
+        pytest.param(("--port", "0", "--max-sessions", "0"), {},
+                     "error: --max-sessions must be at least 1, got 0", id="bad-cap"),
         pytest.param(("--port", "0"), {"REDIS_URL": "redis://127.0.0.1:1/0"},
                      "error: cannot reach Redis at redis://127.0.0.1:1/0: ", id="redis-down"),
         pytest.param(("--port", "0"), {"REDIS_URL": "nonsense://x"},
                      "error: cannot reach Redis at nonsense://x: ", id="redis-bad-url"),
+        pytest.param(("--port", "0"), {"ENV": "production"},
+                     "error: ENV=production makes the session cookie Secure, but this demo "
+                     "serves plain http: run it behind an https proxy with --trust-proxy, "
+                     "or unset ENV", id="production-over-http"),
     ],
 )
 def test_command_errors_are_one_line(args: tuple[str, ...], env: dict[str, str],
@@ -189,6 +272,25 @@ def test_command_errors_are_one_line(args: tuple[str, ...], env: dict[str, str],
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+def test_production_behind_a_trusted_proxy() -> None:
+    with running_demo("--trust-proxy", env={"ENV": "production"}) as demo:
+        browser = Browser()
+        browser.opener.addheaders.append(("X-Forwarded-Proto", "https"))
+        with browser.opener.open(demo.url, timeout=10) as response:
+            assert response.status == 200
+            cookie = response.headers["Set-Cookie"]
+    assert cookie.endswith("; Path=/; HttpOnly; Secure; SameSite=Lax")
+
+
+def test_help_lists_every_option_and_variable() -> None:
+    result = run_command("--help")
+    assert result.returncode == 0
+    for word in ("--host", "--port", "--redis-url", "--idle-timeout", "--max-sessions",
+                 "--trust-proxy", "PORT", "REDIS_URL", "SESSION_IDLE_TIMEOUT", "ENV",
+                 "DEMO_ACCESS_LOG", "default 8000", "604800", "100000", "127.0.0.1"):
+        assert word in result.stdout, word
 
 
 def test_port_in_use_is_one_line() -> None:
@@ -201,32 +303,21 @@ def test_port_in_use_is_one_line() -> None:
 
 
 def test_two_processes_share_one_redis(redis_url: str, redis_client: Any) -> None:
-    """Scale-out: the library keeps no state, so a shared store is all it takes."""
+    """Scale-out: a form served by one process is accepted by the other."""
     env = {"REDIS_URL": redis_url}
     with running_demo(env=env) as one, running_demo(env=env) as two:
         assert one.url != two.url
         browser = Browser()
-        browser.get(one.url)
-        browser.post(one.url + "login", {"user": "carol"})
+        facts = PageFacts(browser.get(one.url))
+        browser.post(two.url + "login", {"user": "carol", "csrf": str(facts.csrf)})
         token = browser.cookie("_session")
-        for round_ in range(6):
-            demo = (one, two)[round_ % 2]
-            lines = browser.get(demo.url).splitlines()
-            assert lines == [INTRO + str(token),
-                             "Hello, carol! You are logged in. Log out at /logout."]
-        browser.get(two.url + "logout")
+        for round_ in range(4):
+            facts = PageFacts(browser.get((one, two)[round_ % 2].url))
+            assert (facts.token, facts.user) == (token, "carol")
+        browser.post(one.url + "logout", {"csrf": str(facts.csrf)})  # a form from `two`
         assert browser.cookie("_session") != token
         for demo in (one, two):
-            assert browser.get(demo.url).splitlines()[1] == (
-                "You are not logged in. Log in at /login."
-            )
-        assert browser_with(token).get(one.url).splitlines()[1] == (
-            "You are not logged in. Log in at /login."
-        )
-
-
-def browser_with(token: str | None) -> Browser:
-    """A second browser that presents someone else's (now logged-out) token."""
-    browser = Browser()
-    browser.opener.addheaders.append(("Cookie", f"_session={token}"))
-    return browser
+            assert not PageFacts(browser.get(demo.url)).logged_in
+        stranger = Browser()
+        stranger.opener.addheaders.append(("Cookie", f"_session={token}"))
+        assert not PageFacts(stranger.get(one.url)).logged_in

@@ -1,8 +1,8 @@
 """``python -m session_middleware.demo``: serve the demo on 127.0.0.1.
 
 Storage is an in-memory dict, or Redis when ``--redis-url``/``REDIS_URL`` is set.
-Errors a user can cause (a port in use, Redis unreachable) end in one line on
-stderr and exit status 2, not a traceback.
+Errors a user can cause (a port in use, Redis unreachable, ``ENV=production``
+over plain http) end in one line on stderr and exit status 2, not a traceback.
 """
 
 from __future__ import annotations
@@ -14,8 +14,19 @@ import sys
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ..session import in_production
 from .app import make_app
-from .store import MemoryStore, RedisStore, SessionStore
+from .store import DEFAULT_MAX_SESSIONS, MemoryStore, RedisStore, SessionStore
+
+_EPILOG = """environment variables:
+  PORT                  the port to listen on, when --port is not given (default 8000)
+  REDIS_URL             store sessions in this Redis, when --redis-url is not given
+                        (default: in memory)
+  SESSION_IDLE_TIMEOUT  seconds, when --idle-timeout is not given (default 604800)
+  ENV                   "production" makes the session cookie Secure; the demo serves
+                        plain http, so it then needs --trust-proxy behind an https proxy
+  DEMO_ACCESS_LOG       any non-empty value logs each request to stderr (default: off)
+"""
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -35,22 +46,33 @@ def _interrupt(signum: int, frame: object) -> None:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m session_middleware.demo",
-        description="Serve the session demo: / shows your token, /reset, /login, /logout.",
+        description="Serve the session demo: a page that shows your session token and "
+                    "forms that log in, reset the token and log out.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
                         help="port to listen on, 0 for any free one (default: $PORT or 8000)")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"),
                         help="store sessions in Redis (default: $REDIS_URL, else in memory)")
     parser.add_argument("--idle-timeout", type=int,
                         default=int(os.environ.get("SESSION_IDLE_TIMEOUT", str(7 * 24 * 3600))),
-                        help="forget a login after this many idle seconds (default: 7 days)")
+                        help="forget a login after this many idle seconds "
+                             "(default: $SESSION_IDLE_TIMEOUT or 604800, 7 days)")
+    parser.add_argument("--max-sessions", type=int, default=DEFAULT_MAX_SESSIONS,
+                        help="logins the in-memory store keeps at most; beyond that the "
+                             f"least recently used is dropped (default {DEFAULT_MAX_SESSIONS})")
+    parser.add_argument("--trust-proxy", action="store_true",
+                        help="count X-Forwarded-Proto: https as https. Only behind a proxy "
+                             "that terminates TLS and sets that header itself: otherwise any "
+                             "client can claim https (default: off)")
     return parser.parse_args(argv)
 
 
 def _store(args: argparse.Namespace) -> SessionStore:
     if not args.redis_url:
-        return MemoryStore(args.idle_timeout)
+        return MemoryStore(args.idle_timeout, max_entries=args.max_sessions)
     try:
         import redis
     except ImportError:
@@ -69,13 +91,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.idle_timeout <= 0:
         print(f"error: --idle-timeout must be positive, got {args.idle_timeout}", file=sys.stderr)
         return 2
+    if args.max_sessions < 1:
+        print(f"error: --max-sessions must be at least 1, got {args.max_sessions}",
+              file=sys.stderr)
+        return 2
+    if in_production() and not args.trust_proxy:
+        # Every request would fail: a Secure cookie cannot be set over plain http.
+        print("error: ENV=production makes the session cookie Secure, but this demo serves "
+              "plain http: run it behind an https proxy with --trust-proxy, or unset ENV",
+              file=sys.stderr)
+        return 2
     try:
         store = _store(args)
     except SystemExit as stop:
         print(stop, file=sys.stderr)
         return 2
     try:
-        server = make_server(args.host, args.port, make_app(store, max_age=args.idle_timeout),
+        app = make_app(store, max_age=args.idle_timeout, trust_proxy=args.trust_proxy)
+        server = make_server(args.host, args.port, app,
                              server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
     except (OSError, OverflowError) as error:
         print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)

@@ -1,17 +1,24 @@
-"""The demo WSGI app, stacked as ``Cookies.middleware(Session.middleware(...))``."""
+"""The demo WSGI app, stacked as ``Cookies.middleware(Session.middleware(...))``.
+
+``GET /`` shows the session; ``POST /login``, ``POST /reset`` and ``POST /logout``
+change it. Each form carries a CSRF token bound to the session token (an HMAC
+under the store's secret, so every process that shares the store accepts the
+others' forms), and a request the browser marks cross-site is refused.
+"""
 
 from __future__ import annotations
 
-import html
+import hashlib
+import hmac
 from typing import TYPE_CHECKING
 
 from webob import Request, Response
-from webob.exc import HTTPFound, HTTPMethodNotAllowed, HTTPNotFound, HTTPSeeOther
 
 from cookie_middleware import Cookies
 
 from ..lookup import get_session
 from ..session import Session
+from .pages import FAVICON, error_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,15 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["make_app"]
 
-_LOGIN_FORM = """<!doctype html>
-<title>Log in</title>
-<h1>Log in</h1>
-{error}<form method="post" action="/login">
-  <label>User name <input name="user" autofocus required maxlength="64"></label>
-  <button>Log in</button>
-</form>
-<p>Any name will do: this demo shows the session handling, not a password check.</p>
-"""
+_POST_ROUTES = ("/login", "/reset", "/logout")
 
 
 def _authenticate(user: str) -> bool:
@@ -38,59 +37,100 @@ def _authenticate(user: str) -> bool:
     return 0 < len(user) <= 64 and user.isprintable()
 
 
+def _html(text: str, status: int = 200, allow: str | None = None) -> Response:
+    response = Response(text, status=status, content_type="text/html", charset="utf-8")
+    # Pages show a session token or a user: no cache may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if allow is not None:
+        response.headers["Allow"] = allow
+    return response
+
+
+def _see_other() -> Response:
+    response = Response(status=303, location="/")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 class DemoApp:
-    """``/``, ``/reset``, ``/login`` and ``/logout`` over a :class:`SessionStore`."""
+    """The routes, over a :class:`SessionStore`."""
 
     def __init__(self, store: SessionStore) -> None:
         self.store = store
+        self._secret = store.secret()
+
+    def csrf_token(self, session: Session) -> str:
+        """The form token for *session*: it changes whenever the session token does."""
+        return hmac.new(self._secret, session.token.encode(), hashlib.sha256).hexdigest()
 
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        routes = {"/": self.index, "/reset": self.reset,
-                  "/login": self.login, "/logout": self.logout}
-        handler = routes.get(request.path_info)
-        response = HTTPNotFound() if handler is None else handler(request)
+        path = request.path_info
+        if path in ("/favicon.svg", "/favicon.ico"):
+            response = Response(FAVICON, content_type="image/svg+xml")
+            response.cache_control.max_age = 86400
+        elif path == "/":
+            response = self.index(request)
+        elif path in _POST_ROUTES:
+            response = self.change(request, path)
+        else:
+            response = _html(error_page("404 Not Found", "There is no such page."), 404)
         return response(environ, start_response)
 
-    def index(self, request: Request) -> Response:
+    def index(self, request: Request, error: str | None = None, name: str = "",
+              status: int = 200) -> Response:
         session = get_session(request)
-        lines = [f"Your session token is: {session.token}"]
         user = self.store.get(session.token)
-        if user is not None:
-            lines.append(f"Hello, {user}! You are logged in. Log out at /logout.")
-        else:
-            lines.append("You are not logged in. Log in at /login.")
-        return Response("\n".join(lines) + "\n", content_type="text/plain", charset="utf-8")
+        page = index_page(session.token, user, self.csrf_token(session), error=error, name=name)
+        return _html(page, status)
 
-    def reset(self, request: Request) -> Response:
-        get_session(request).reset()
-        return HTTPFound(location="/")
-
-    def login(self, request: Request) -> Response:
-        if request.method == "GET":
-            return Response(_LOGIN_FORM.format(error=""), charset="utf-8")
+    def change(self, request: Request, path: str) -> Response:
         if request.method != "POST":
-            return HTTPMethodNotAllowed(headers={"Allow": "GET, POST"})
+            if path == "/login" and request.method in ("GET", "HEAD"):
+                return self.index(request)  # the page holds the login form
+            allow = "GET, POST" if path == "/login" else "POST"
+            return _html(error_page("405 Method Not Allowed",
+                                    f"{path} changes your session: it takes a form post."),
+                         405, allow=allow)
+        session = get_session(request)
+        sent = request.POST.get("csrf", "")
+        if (request.headers.get("Sec-Fetch-Site") == "cross-site" or not isinstance(sent, str)
+                or not hmac.compare_digest(sent, self.csrf_token(session))):
+            return _html(error_page(
+                "403 Forbidden",
+                "This form was not sent from this site's current page (or your session "
+                "changed since it was shown). Go back, reload and try again."), 403)
+        if path == "/login":
+            return self.login(request, session)
+        if path == "/reset":
+            # Django's cycle_key: a new token, the login carried over to it.
+            user = self.store.get(session.token)
+            self.store.delete(session.token)
+            token = session.reset()
+            if user is not None:
+                self.store.set(token, user)
+            return _see_other()
+        self.store.delete(session.token)  # /logout
+        session.reset()
+        return _see_other()
+
+    def login(self, request: Request, session: Session) -> Response:
         field = request.POST.get("user", "")
         user = field.strip() if isinstance(field, str) else ""
         if not _authenticate(user):
-            error = f"<p>Not a valid user name: {html.escape(repr(user))}</p>\n"
-            return Response(_LOGIN_FORM.format(error=error), status=400, charset="utf-8")
-        # Session fixation defence, in the order the original package's README gives: authenticate,
-        # reset(), then store the pairing under the new token.
-        session = get_session(request)
+            return self.index(request, error=f"Not a valid user name: {user!r}",
+                              name=user, status=400)
+        # Session fixation defence, in the order the original package's README
+        # gives: authenticate, reset(), then store the pairing under the new token.
         self.store.delete(session.token)
         self.store.set(session.reset(), user)
-        return HTTPSeeOther(location="/")
-
-    def logout(self, request: Request) -> Response:
-        if request.method not in ("GET", "POST"):
-            return HTTPMethodNotAllowed(headers={"Allow": "GET, POST"})
-        session = get_session(request)
-        self.store.delete(session.token)
-        session.reset()
-        return HTTPSeeOther(location="/")
+        return _see_other()
 
 
 def make_app(store: SessionStore, *, max_age: int | None = None,
@@ -101,5 +141,6 @@ def make_app(store: SessionStore, *, max_age: int | None = None,
     it *max_age* seconds into the future, matching the store's idle timeout.
     """
     return Cookies.middleware(
-        Session.middleware(DemoApp(store), max_age=max_age), trust_proxy=trust_proxy
+        Session.middleware(DemoApp(store), max_age=max_age, same_site="lax"),
+        trust_proxy=trust_proxy,
     )

@@ -1,23 +1,29 @@
-"""Serve the stacked demo app in waitress (multi-threaded) on 127.0.0.1.
+"""Serve docs/examples/plain_wsgi.py (both WSGI middlewares) in waitress on 127.0.0.1.
 
-Prints ``listening <port>`` once ready; SIGINT or SIGTERM shuts it down and it
-prints ``stopped``. Used by test_load.py; runnable by hand as well.
+Multi-threaded. Prints ``listening <port>`` once ready; SIGINT or SIGTERM shuts it
+down and it prints ``stopped``. Used by test_load.py; runnable by hand as well.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import sys
+from pathlib import Path
 
 from waitress import create_server  # type: ignore[import-untyped]
 
-from session_middleware.demo import MemoryStore, make_app
+EXAMPLE = Path(__file__).parent.parent.parent / "docs" / "examples" / "plain_wsgi.py"
 
 
 def main() -> int:
+    spec = importlib.util.spec_from_file_location("plain_wsgi", EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = create_server(make_app(MemoryStore(idle_timeout=3600)), host="127.0.0.1",
-                           port=port, threads=8)
+    server = create_server(module.app, host="127.0.0.1", port=port, threads=8)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -1,0 +1,43 @@
+"""Helpers for tests that need real services: skip or fail when one is missing, and
+serve a WSGI app from a thread."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+def missing(reason: str) -> None:
+    """Skip for a missing service, or fail when REQUIRE_SERVICES is set."""
+    if os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail(f"{reason} (REQUIRE_SERVICES is set)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_wsgi(app: Any, host: str = "127.0.0.1") -> tuple[WSGIServer, str]:
+    """Serve *app* from a thread on *host* and a free port; returns the server
+    (``shutdown()`` it) and its base URL."""
+    server = make_server(host, 0, app, handler_class=_Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_port}/"
