@@ -25,11 +25,13 @@ from .errors import (
     PartitionedError,
     PrefixError,
     SameSiteNoneError,
+    SigningError,
     UnknownOptionError,
 )
 from .exchange import environ_of, scope_of
 from .lookup import get_cookies
 from .options import CookieOptions, cookie_options
+from .signing import ExpressSigner, KeygripSigner, Signer
 from .wsgi import ENVIRON_KEY, CookiesMiddleware
 
 __all__ = [
@@ -41,15 +43,19 @@ __all__ = [
     "Cookies",
     "CookiesMiddleware",
     "DuplicateOptionError",
+    "ExpressSigner",
     "HeadersSentError",
     "InsecureCookieError",
     "InvalidNameError",
     "InvalidOptionError",
     "InvalidValueError",
+    "KeygripSigner",
     "MissingMiddlewareError",
     "PartitionedError",
     "PrefixError",
     "SameSiteNoneError",
+    "Signer",
+    "SigningError",
     "UnknownOptionError",
     "cookie_options",
     "environ_of",

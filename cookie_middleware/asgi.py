@@ -11,11 +11,14 @@ wrote itself, byte for byte what the WSGI middleware writes for the same calls.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cookies import Cookies
 from .errors import MissingMiddlewareError
 from .exchange import SCOPE
+
+if TYPE_CHECKING:
+    from .signing import Signer
 
 __all__ = [
     "STATE_KEY",
@@ -61,9 +64,11 @@ class CookiesMiddleware:
     Wrapping an app twice is harmless: the connection keeps one ``Cookies``.
     """
 
-    def __init__(self, app: ASGIApp, *, trust_proxy: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, trust_proxy: bool = False,
+                 signer: Signer | None = None) -> None:
         self.app = app
         self.trust_proxy = trust_proxy
+        self.signer = signer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -76,7 +81,7 @@ class CookiesMiddleware:
         if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(scope):
             await self.app(scope, receive, send)
             return
-        cookies = Cookies._bind(scope, SCOPE, self.trust_proxy)
+        cookies = Cookies._bind(scope, SCOPE, self.trust_proxy, self.signer)
         state[STATE_KEY] = cookies
 
         async def send_with_cookies(message: Message) -> None:

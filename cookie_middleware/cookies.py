@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._js import decode_uri_component
 from .codec import LazyPairs, render
-from .errors import HeadersSentError, InsecureCookieError
+from .errors import DuplicateOptionError, HeadersSentError, InsecureCookieError, SigningError
 from .exchange import ENVIRON, HeaderSync, RequestReader, header_sync, reader_for
 from .options import CookieOptions, normalize_options
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+
+    from .signing import Signer
 
 __all__ = ["Cookies"]
 
@@ -55,6 +57,7 @@ class Cookies:
     # the per-request constructor cheap.
     _sync: HeaderSync | None = None
     _trust_proxy = False
+    _signer: Signer | None = None
     _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
     _header: str | None = None  # the header text, once the request is let go
     _sent = False
@@ -62,12 +65,12 @@ class Cookies:
     if TYPE_CHECKING:
         # Bound by cookie_middleware.wsgi, so that this module imports no transport.
         @classmethod
-        def middleware(cls, app: WSGIApplication, *,
-                       trust_proxy: bool = False) -> WSGIApplication:
+        def middleware(cls, app: WSGIApplication, *, trust_proxy: bool = False,
+                       signer: Signer | None = None) -> WSGIApplication:
             """Wrap a WSGI *app*: see :class:`cookie_middleware.wsgi.CookiesMiddleware`."""
 
     def __init__(self, request: object, response: object = None, *,
-                 trust_proxy: bool = False) -> None:
+                 trust_proxy: bool = False, signer: Signer | None = None) -> None:
         source, reader = reader_for(request)
         self._source: Mapping[str, Any] = source
         if reader is not ENVIRON:
@@ -76,13 +79,15 @@ class Cookies:
             self._sync = header_sync(response)
         if trust_proxy:
             self._trust_proxy = True
+        if signer is not None:
+            self._signer = signer
         self._pending: dict[str, list[str]] = {}
 
     _reader: RequestReader = ENVIRON
 
     @classmethod
     def _bind(cls, source: Mapping[str, Any], reader: RequestReader,
-              trust_proxy: bool) -> Cookies:
+              trust_proxy: bool, signer: Signer | None = None) -> Cookies:
         """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
         already knows the kind of request: the per-request path, kept short."""
         self = cls.__new__(cls)
@@ -91,6 +96,8 @@ class Cookies:
             self._reader = reader
         if trust_proxy:
             self._trust_proxy = True
+        if signer is not None:
+            self._signer = signer
         self._pending = {}
         return self
 
@@ -110,11 +117,29 @@ class Cookies:
         """Whether the response's headers have gone out (see :meth:`seal`)."""
         return self._sent
 
-    def get(self, name: str) -> str | None:
-        """The request's cookie *name*, or ``None``. Cookies set during this
-        request are not seen, as in the original."""
-        # Each piece of the header is parsed at most once and only when needed;
-        # only the values asked for are decoded.
+    def get(self, name: str, options: Mapping[str, object] | None = None, /, *,
+            signed: bool = False) -> str | None:
+        """The request's cookie *name*, percent-decoded, or ``None``. Cookies set
+        during this request are not seen, as in the original.
+
+        With ``signed=True`` (or Node's ``get(name, {"signed": True})``), the value
+        only if its signature verifies with the signer's secrets (see
+        :mod:`cookie_middleware.signing`), else ``None``.
+        """
+        if options is not None or signed:
+            if options is not None:
+                signed = _signed_option(options, signed)
+            if signed:
+                return self._need_signer(name).read(self, name)
+        value = self.get_raw(name)
+        if value is None:
+            return None
+        return decode_uri_component(value) if "%" in value else value
+
+    def get_raw(self, name: str) -> str | None:
+        """The request's cookie *name* as it came (trimmed and unquoted, not
+        percent-decoded), or ``None``."""
+        # Each piece of the header is parsed at most once and only when needed.
         pairs = self._pairs
         if pairs is None:
             header = self._header
@@ -122,11 +147,16 @@ class Cookies:
                 header = self._header = self._reader.header(self._source)
             pairs = self._pairs = LazyPairs(header)
         value = pairs.found.get(name)  # the common case, without another call
-        if value is None:
-            value = pairs.get(name)
-            if value is None:
-                return None
-        return decode_uri_component(value) if "%" in value else value
+        return pairs.get(name) if value is None else value
+
+    def _need_signer(self, name: str) -> Signer:
+        if self._signer is None:
+            raise SigningError(
+                f"cookie {name!r} is signed, but this Cookies has no signer: pass "
+                "signer=ExpressSigner(secrets) or KeygripSigner(keys) to Cookies or its "
+                "middleware"
+            )
+        return self._signer
 
     @property
     def header(self) -> str:
@@ -158,6 +188,28 @@ class Cookies:
             raise HeadersSentError(
                 f"cannot set cookie {name!r}: the response headers were already sent"
             )
+        if (attributes and "signed" in attributes) or (
+                options is not None and type(options) is not CookieOptions and "signed" in options):
+            options, signed = _without_signed_option(options, attributes)
+            if signed:
+                self._need_signer(name).write(self, name, value, options, overwrite, attributes)
+                return
+        header = self.preview(name, value, options, **attributes)
+        pending = self._pending
+        if overwrite or name not in pending:
+            pending[name] = [header]
+        else:
+            pending[name].append(header)
+        if self._sync is not None:
+            self._sync.add(name, header, overwrite)
+
+    def preview(self, name: str, value: str, options: Mapping[str, object] | None = None,
+                /, **attributes: object) -> str:
+        """The Set-Cookie header value ``set`` would record, without recording it.
+
+        Raises what ``set`` raises for the cookie itself (a bad name or option, a
+        Secure cookie over plain http).
+        """
         checked = (options if type(options) is CookieOptions and not attributes
                    else normalize_options(options, attributes))
         header = render(name, value, checked)
@@ -166,13 +218,7 @@ class Cookies:
                 f"cannot send secure cookie {name!r} over an unencrypted connection "
                 "(behind a TLS-terminating proxy, use trust_proxy=True)"
             )
-        pending = self._pending
-        if overwrite or name not in pending:
-            pending[name] = [header]
-        else:
-            pending[name].append(header)
-        if self._sync is not None:
-            self._sync.add(name, header, overwrite)
+        return header
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None:
@@ -183,7 +229,7 @@ class Cookies:
         those the cookie was set with (``cookies.unset("sid", path="/")``).
         ``expires`` and ``maxAge`` are not accepted: unset chooses them.
         """
-        for clash in ("expires", "maxAge", "max_age"):
+        for clash in ("expires", "maxAge", "max_age", "signed"):
             if clash in attributes or (isinstance(options, Mapping) and clash in options):
                 raise TypeError(f"unset() sets the expiry itself; do not pass {clash!r}")
         self.set(name, "", options, True, expires=_EPOCH, **attributes)
@@ -218,3 +264,35 @@ class Cookies:
         """Append the pending cookies to a WSGI header list about to be sent
         (:meth:`seal`, for servers or frameworks that send headers themselves)."""
         headers.extend([("Set-Cookie", header) for header in self.seal()])
+
+
+def _signed_option(options: Mapping[str, object], signed: bool) -> bool:
+    """Node's ``get(name, {signed: true})``: the only option ``get`` takes."""
+    if not isinstance(options, Mapping):
+        raise TypeError(f"get() options must be a mapping, got {type(options).__name__}")
+    unknown = sorted(set(options) - {"signed"})
+    if unknown:
+        raise TypeError(f"get() takes only the option 'signed', got {unknown!r}")
+    flag = options.get("signed", signed)
+    if not isinstance(flag, bool):
+        raise TypeError(f"option signed must be a bool, got {type(flag).__name__}: {flag!r}")
+    return flag
+
+
+def _without_signed_option(options: Mapping[str, object] | None,
+                           attributes: dict[str, object]) -> tuple[Mapping[str, object] | None,
+                                                                   bool]:
+    """Take ``signed`` out of the options (mapping or keywords): it asks for a
+    signature, and is no attribute of the cookie."""
+    given = []
+    if options is not None and "signed" in options:
+        options = dict(options)
+        given.append(options.pop("signed"))
+    if "signed" in attributes:
+        given.append(attributes.pop("signed"))
+    if len(given) > 1:
+        raise DuplicateOptionError("cookie option 'signed' given twice")
+    flag = given[0] if given else False
+    if not isinstance(flag, bool):
+        raise TypeError(f"option signed must be a bool, got {type(flag).__name__}: {flag!r}")
+    return options, flag

@@ -22,6 +22,7 @@ __all__ = [
     "PartitionedError",
     "PrefixError",
     "SameSiteNoneError",
+    "SigningError",
     "UnknownOptionError",
 ]
 
@@ -73,6 +74,10 @@ class InsecureCookieError(CookieError):
 
 class HeadersSentError(CookieError):
     """A cookie was set after the response's headers had already gone out."""
+
+
+class SigningError(CookieError):
+    """A signed cookie was asked for without a signer, or a signer without a secret."""
 
 
 class MissingMiddlewareError(CookieError):

@@ -19,6 +19,8 @@ from .exchange import ENVIRON
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from .signing import Signer
+
 __all__ = ["ENVIRON_KEY", "CookiesMiddleware", "cookies_in_environ"]
 
 ENVIRON_KEY = "cookie_middleware.cookies"
@@ -36,9 +38,11 @@ class CookiesMiddleware:
     """
 
     def __init__(self, app: WSGIApplication, *, trust_proxy: bool = False,
+                 signer: Signer | None = None,
                  cookies_class: type[Cookies] = Cookies) -> None:
         self.app = app
         self.trust_proxy = trust_proxy
+        self.signer = signer
         self.cookies_class = cookies_class
 
     def __call__(self, environ: WSGIEnvironment,
@@ -47,9 +51,10 @@ class CookiesMiddleware:
         if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(environ):
             return self.app(environ, start_response)
         if self.cookies_class is Cookies:
-            cookies = Cookies._bind(environ, ENVIRON, self.trust_proxy)
+            cookies = Cookies._bind(environ, ENVIRON, self.trust_proxy, self.signer)
         else:
-            cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy)
+            cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy,
+                                         signer=self.signer)
         environ[ENVIRON_KEY] = cookies
 
         def start_response_with_cookies(status: str, headers: list[tuple[str, str]],
@@ -66,13 +71,13 @@ class CookiesMiddleware:
             raise
 
 
-def _middleware(cls: type[Cookies], /, app: WSGIApplication, *,
-                trust_proxy: bool = False) -> CookiesMiddleware:
+def _middleware(cls: type[Cookies], /, app: WSGIApplication, *, trust_proxy: bool = False,
+                signer: Signer | None = None) -> CookiesMiddleware:
     """Wrap a WSGI *app* so that every request gets a fresh :class:`Cookies`
     at ``environ["cookie_middleware.cookies"]`` (read it with
     :func:`~cookie_middleware.get_cookies`), written out when the app calls
     ``start_response``."""
-    return CookiesMiddleware(app, trust_proxy=trust_proxy, cookies_class=cls)
+    return CookiesMiddleware(app, trust_proxy=trust_proxy, signer=signer, cookies_class=cls)
 
 
 # Cookies.middleware is the Node-shaped entry point; it is bound here so that the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import MissingCookiesError, MissingSessionError, SessionError
 from .lookup import get_session
-from .session import CookieJar, Session
+from .session import CookieJar, Session, SessionSettings
 from .tokens import TOKEN_LENGTH, is_session_token, new_token
 from .wsgi import ENVIRON_KEY, SessionMiddleware
 
@@ -25,6 +25,7 @@ __all__ = [
     "Session",
     "SessionError",
     "SessionMiddleware",
+    "SessionSettings",
     "get_session",
     "is_session_token",
     "new_token",

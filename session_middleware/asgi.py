@@ -50,6 +50,8 @@ class SessionMiddleware:
     def __init__(self, app: ASGIApp, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True,
+                 signed: bool = False,
+                 mint: Callable[[], str] | None = None,
                  max_age: float | None = None,
                  expires: datetime | float | None = None,
                  domain: str | None = None,
@@ -67,7 +69,7 @@ class SessionMiddleware:
                  "priority": priority, "partitioned": partitioned, "encode": encode}
         cookie_options = {key: value for key, value in given.items() if value is not None}
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        **cookie_options)
+                                        signed=signed, mint=mint, **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app

@@ -65,11 +65,13 @@ class SessionSettings:
     options are checked once for each value of ``ENV == "production"``.
     """
 
-    __slots__ = ("_options", "_prepared", "accept_token", "name", "rolling")
+    __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "signed")
 
     def __init__(self, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, **cookie_options: object) -> None:
+                 rolling: bool = True, signed: bool = False,
+                 mint: Callable[[], str] | None = None,
+                 **cookie_options: object) -> None:
         if not isinstance(name, str):
             raise TypeError(
                 f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
@@ -77,7 +79,12 @@ class SessionSettings:
             )
         self.name = name
         self.accept_token = accept_token
+        # A predicate for another shape of token may carry the minter of that shape.
+        if mint is None:
+            mint = getattr(accept_token, "mint", None) or new_token
+        self.mint = mint
         self.rolling = rolling
+        self.signed = signed
         self._options = cookie_options
         self._prepared: dict[bool, CookieOptions] = {}
 
@@ -98,13 +105,20 @@ class SessionSettings:
         return session
 
 
-class CookieJar(Protocol):
-    """What :class:`Session` needs of a cookies object."""
+_SIGNED = {"signed": True}
 
-    def get(self, name: str, /) -> str | None: ...
+
+class CookieJar(Protocol):
+    """What :class:`Session` needs of a cookies object: Node's ``get``/``set``.
+
+    For a ``signed`` session, ``get(name, {"signed": True})`` and
+    ``set(..., signed=True)`` too, as :class:`cookie_middleware.Cookies` has them.
+    """
+
+    def get(self, name: str, options: Mapping[str, object] | None = None, /) -> str | None: ...
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
-            overwrite: bool = False, /) -> None: ...
+            overwrite: bool = False, /, **attributes: object) -> None: ...
 
 
 def _check_cookies(cookies: object) -> None:
@@ -153,33 +167,45 @@ class Session:
         @classmethod
         def middleware(cls, app: WSGIApplication, name: str = "_session", *,
                        accept_token: Callable[[str], bool] = is_session_token,
-                       rolling: bool = True,
+                       rolling: bool = True, signed: bool = False,
+                       mint: Callable[[], str] | None = None,
                        **cookie_options: object) -> WSGIApplication:
             """Wrap a WSGI *app*: see :class:`session_middleware.wsgi.SessionMiddleware`."""
 
     def __init__(self, cookies: CookieJar, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, cross_site: bool = False,
+                 rolling: bool = True, cross_site: bool = False, signed: bool = False,
+                 mint: Callable[[], str] | None = None,
                  **cookie_options: object) -> None:
         _check_cookies(cookies)
         settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                   **cookie_options)
+                                   signed=signed, mint=mint, **cookie_options)
         self._begin(cookies, settings, cross_site)
 
     def _begin(self, cookies: CookieJar, settings: SessionSettings, cross_site: bool) -> None:
         self._cookies = cookies
         self._settings = settings
         name = settings.name
-        incoming = cookies.get(name)
+        incoming = cookies.get(name, _SIGNED) if settings.signed else cookies.get(name)
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:
-                cookies.set(name, incoming, settings.options(), True)
+                self._write(incoming)
         else:
-            token = new_token()
-            if incoming is not None or not cross_site:
-                cookies.set(name, token, settings.options(), True)
+            token = settings.mint()
+            # A signed cookie that fails to verify reads as missing: look at the
+            # header itself to tell "no cookie" from "a cookie, replaced".
+            sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
+            if sent or not cross_site:
+                self._write(token)
             self._token, self._new = token, True
+
+    def _write(self, token: str) -> None:
+        settings = self._settings
+        if settings.signed:
+            self._cookies.set(settings.name, token, settings.options(), True, signed=True)
+        else:
+            self._cookies.set(settings.name, token, settings.options(), True)
 
     @property
     def name(self) -> str:
@@ -211,9 +237,8 @@ class Session:
         If setting the cookie raises (headers already sent, a Secure cookie over
         plain http), ``token`` and ``new`` stay as they were.
         """
-        token = new_token()
-        settings = self._settings
-        self._cookies.set(settings.name, token, settings.options(), True)
+        token = self._settings.mint()
+        self._write(token)
         self._token, self._new = token, True
         return token
 

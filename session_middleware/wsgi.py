@@ -33,11 +33,12 @@ class SessionMiddleware:
 
     def __init__(self, app: WSGIApplication, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True,
+                 rolling: bool = True, signed: bool = False,
+                 mint: Callable[[], str] | None = None,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        **cookie_options)
+                                        signed=signed, mint=mint, **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app
@@ -66,13 +67,15 @@ class SessionMiddleware:
 
 def _middleware(cls: type[Session], /, app: WSGIApplication, name: str = "_session", *,
                 accept_token: Callable[[str], bool] = is_session_token,
-                rolling: bool = True, **cookie_options: object) -> SessionMiddleware:
+                rolling: bool = True, signed: bool = False,
+                mint: Callable[[], str] | None = None,
+                **cookie_options: object) -> SessionMiddleware:
     """Wrap a WSGI *app* so that every request gets a :class:`Session` at
     ``environ["session_middleware.session"]`` (read it with
     :func:`~session_middleware.get_session`). Needs the cookies middleware
     outside it: ``app = Cookies.middleware(Session.middleware(app))``."""
     return SessionMiddleware(app, name, accept_token=accept_token, rolling=rolling,
-                             session_class=cls, **cookie_options)
+                             signed=signed, mint=mint, session_class=cls, **cookie_options)
 
 
 # Session.middleware is the Node-shaped entry point; it is bound here so that the

@@ -9,15 +9,16 @@ import session_middleware
 
 COOKIE_API = {
     "ENVIRON_KEY", "CookieError", "CookieOptions", "CookieTooLargeError", "CookieWarning",
-    "Cookies", "CookiesMiddleware", "DuplicateOptionError", "HeadersSentError",
+    "Cookies", "CookiesMiddleware", "DuplicateOptionError", "ExpressSigner", "HeadersSentError",
     "InsecureCookieError", "InvalidNameError", "InvalidOptionError", "InvalidValueError",
-    "MissingMiddlewareError", "PartitionedError", "PrefixError", "SameSiteNoneError",
-    "UnknownOptionError", "cookie_options", "environ_of", "get_cookies", "parse",
-    "scope_of", "serialize",
+    "KeygripSigner", "MissingMiddlewareError", "PartitionedError", "PrefixError",
+    "SameSiteNoneError", "Signer", "SigningError", "UnknownOptionError", "cookie_options",
+    "environ_of", "get_cookies", "parse", "scope_of", "serialize",
 }
 SESSION_API = {
     "ENVIRON_KEY", "TOKEN_LENGTH", "CookieJar", "MissingCookiesError", "MissingSessionError",
-    "Session", "SessionError", "SessionMiddleware", "get_session", "is_session_token",
+    "Session", "SessionError", "SessionMiddleware", "SessionSettings", "get_session",
+    "is_session_token",
     "new_token",
 }
 

@@ -1,0 +1,201 @@
+"""Signed cookies as Express and Koa write them, so both sides read each other's.
+
+Standard library only. Two formats, as the npm packages write them:
+
+* **cookie-signature** (Express ``res.cookie(name, value, {signed: true})``,
+  ``cookie-parser``, ``express-session``): the value becomes
+  ``"s:" + value + "." + base64(HMAC-SHA256(secret, value))`` without ``=``
+  padding, in the cookie itself. :func:`sign` and :func:`unsign` are the package's
+  two functions; :class:`ExpressSigner` adds the ``s:`` prefix and a list of
+  secrets (the first signs, all verify).
+* **Keygrip with the cookies package** (Koa): the cookie stays as it is, and a
+  companion cookie ``name.sig`` holds ``keygrip.sign("name=value")``, HMAC-SHA1 by
+  default, base64 with ``/`` ``+`` ``=`` turned into ``_`` ``-`` and nothing.
+  :class:`KeygripSigner` has Keygrip's ``sign``, ``verify`` and ``index``.
+
+Every comparison is constant-time (:func:`hmac.compare_digest`). Pass a signer to
+:class:`~cookie_middleware.Cookies` (or its middlewares) and use
+``get(name, signed=True)`` and ``set(name, value, signed=True)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import SigningError
+
+if TYPE_CHECKING:
+    from .cookies import Cookies
+
+__all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
+
+Secret = str | bytes
+
+
+class Signer(Protocol):
+    """What :class:`~cookie_middleware.Cookies` asks of a signer: how a signed
+    cookie is read from a request and written to a response."""
+
+    def read(self, cookies: Cookies, name: str) -> str | None: ...
+
+    def write(self, cookies: Cookies, name: str, value: str,
+              options: Mapping[str, object] | None, overwrite: bool,
+              attributes: dict[str, object]) -> None: ...
+
+
+def _key(secret: Secret) -> bytes:
+    # Node's createHmac takes a string key as UTF-8.
+    if isinstance(secret, bytes):
+        return secret
+    if isinstance(secret, str):
+        return secret.encode("utf-8")
+    raise TypeError(f"a secret must be a str or bytes, got {type(secret).__name__}")
+
+
+def _secrets(secrets: Secret | Sequence[Secret], what: str) -> list[bytes]:
+    keys = [_key(secrets)] if isinstance(secrets, (str, bytes)) else [_key(s) for s in secrets]
+    if not keys:
+        raise SigningError(f"{what} needs at least one secret")
+    return keys
+
+
+def _hmac_sha256(value: str, key: bytes) -> str:
+    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def sign(value: str, secret: Secret) -> str:
+    """``value + "." + base64(HMAC-SHA256(secret, value))``, without ``=`` padding:
+    cookie-signature's ``sign``."""
+    if not isinstance(value, str):
+        raise TypeError(f"the value to sign must be a str, got {type(value).__name__}")
+    return f"{value}.{_hmac_sha256(value, _key(secret))}"
+
+
+def unsign(signed: str, secrets: Secret | Sequence[Secret]) -> str | None:
+    """The value *signed* carries, if one of *secrets* signed it, else ``None``.
+
+    cookie-signature's ``unsign``, tried with each secret in turn: the value is
+    everything before the last ``.``, and the whole string must equal what
+    :func:`sign` makes of it (compared in constant time).
+    """
+    if not isinstance(signed, str):
+        raise TypeError(f"the signed value must be a str, got {type(signed).__name__}")
+    # input.slice(0, input.lastIndexOf('.')): without a ".", JavaScript's slice(0, -1).
+    value = signed[:signed.rfind(".")] if "." in signed else signed[:-1]
+    wanted = signed.encode("utf-8")
+    matched = False
+    for key in _secrets(secrets, "unsign"):
+        # Every secret is tried, whatever matched, so timing tells nothing.
+        matched |= hmac.compare_digest(f"{value}.{_hmac_sha256(value, key)}".encode(), wanted)
+    return value if matched else None
+
+
+def _without_signed(cookies: Cookies, name: str, value: str,
+                    options: Mapping[str, object] | None, overwrite: bool,
+                    attributes: dict[str, object]) -> None:
+    cookies.set(name, value, options, overwrite, **attributes)
+
+
+class ExpressSigner:
+    """Express's signed cookies: ``s:`` + :func:`sign`, with the first secret;
+    every secret of the list verifies (secret rotation, as in cookie-parser)."""
+
+    prefix = "s:"
+
+    def __init__(self, secrets: Secret | Sequence[Secret]) -> None:
+        self._keys = _secrets(secrets, "ExpressSigner")
+
+    def sign(self, value: str) -> str:
+        """The cookie value Express writes for *value*."""
+        return self.prefix + sign(value, self._keys[0])
+
+    def unsign(self, value: str) -> str | None:
+        """The value a signed cookie carries, or ``None`` for one that is unsigned
+        or signed with no secret of this signer (cookie-parser's ``false``)."""
+        if not value.startswith(self.prefix):
+            return None
+        return unsign(value[len(self.prefix):], self._keys)
+
+    def read(self, cookies: Cookies, name: str) -> str | None:
+        value = cookies.get(name)
+        return None if value is None else self.unsign(value)
+
+    def write(self, cookies: Cookies, name: str, value: str,
+              options: Mapping[str, object] | None, overwrite: bool,
+              attributes: dict[str, object]) -> None:
+        _without_signed(cookies, name, self.sign(value), options, overwrite, attributes)
+
+    def __repr__(self) -> str:
+        return f"<ExpressSigner with {len(self._keys)} secret(s)>"
+
+
+class KeygripSigner:
+    """Keygrip, as Koa's ``cookies`` package uses it for ``name.sig`` cookies.
+
+    ``sign(data)`` signs with the first key; ``index(data, digest)`` tells which
+    key signed *data* (``-1``: none), so keys can rotate. Reading a signed cookie
+    whose ``.sig`` an older key made re-signs it with the first key; a ``.sig``
+    that matches no key is expired, as the ``cookies`` package does.
+    """
+
+    def __init__(self, keys: Secret | Sequence[Secret], algorithm: str = "sha1") -> None:
+        self._keys = _secrets(keys, "KeygripSigner")
+        if algorithm not in hashlib.algorithms_available:
+            raise SigningError(f"unknown hash algorithm for Keygrip: {algorithm!r}")
+        self.algorithm = algorithm
+
+    def _sign(self, data: str, key: bytes) -> str:
+        digest = hmac.new(key, data.encode("utf-8"), self.algorithm).digest()
+        text = base64.b64encode(digest).decode("ascii")
+        return text.replace("/", "_").replace("+", "-").replace("=", "")
+
+    def sign(self, data: str) -> str:
+        """Keygrip's ``sign``: the digest of *data* under the first key."""
+        return self._sign(data, self._keys[0])
+
+    def index(self, data: str, digest: str) -> int:
+        """Keygrip's ``index``: which key signed *data*, or ``-1``."""
+        for number, key in enumerate(self._keys):
+            if hmac.compare_digest(digest.encode("utf-8"), self._sign(data, key).encode()):
+                return number
+        return -1
+
+    def verify(self, data: str, digest: str) -> bool:
+        """Keygrip's ``verify``: whether any key signed *data*."""
+        return self.index(data, digest) > -1
+
+    def read(self, cookies: Cookies, name: str) -> str | None:
+        raw = cookies.get_raw(name)
+        if raw is None:
+            return None
+        digest = cookies.get_raw(f"{name}.sig")
+        if not digest:
+            return None
+        data = f"{name}={raw}"
+        found = self.index(data, digest)
+        if not cookies.sent:  # once the response has started, nothing can be fixed
+            if found < 0:
+                cookies.unset(f"{name}.sig", path="/", http_only=True)
+            elif found > 0:
+                cookies.set(f"{name}.sig", self.sign(data), None, True, path="/",
+                            http_only=True, secure=cookies.secure)
+        return None if found < 0 else cookies.get(name)
+
+    def write(self, cookies: Cookies, name: str, value: str,
+              options: Mapping[str, object] | None, overwrite: bool,
+              attributes: dict[str, object]) -> None:
+        header = cookies.preview(name, value, options, **attributes)
+        wire_value = header.split(";", 1)[0]  # "name=value", as it goes out
+        # Both or neither: the companion is checked before the cookie is recorded.
+        cookies.preview(f"{name}.sig", "x", options, **attributes)
+        _without_signed(cookies, name, value, options, overwrite, attributes)
+        _without_signed(cookies, f"{name}.sig", self.sign(wire_value), options, overwrite,
+                        attributes)
+
+    def __repr__(self) -> str:
+        return f"<KeygripSigner {self.algorithm} with {len(self._keys)} key(s)>"

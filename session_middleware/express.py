@@ -1,0 +1,155 @@
+"""express-session's formats, so an Express service and a Python one share sessions.
+
+During a route-by-route move, the Node and the Python service sit behind one
+domain and one Redis. express-session (1.19) keeps the session id in the cookie
+``connect.sid``, signed as cookie-signature signs it (``s:`` + id + ``.`` +
+HMAC-SHA256), and connect-redis keeps the session under ``sess:<id>`` as
+``JSON.stringify`` of the session, which always holds a ``cookie`` object.
+
+Read and write that cookie with a :class:`~session_middleware.Session` and a
+cookies object that has an :class:`~cookie_middleware.ExpressSigner`::
+
+    Session(cookies, "connect.sid", signed=True, accept_token=is_express_sid)
+
+and the record with :class:`ConnectRedisStore`. See ``docs/express.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["ConnectRedisStore", "express_cookie", "is_express_sid", "new_express_sid"]
+
+# uid-safe(24): 24 random bytes, base64url without padding.
+_SID_LENGTH = 32
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def new_express_sid() -> str:
+    """A session id as express-session mints one (``uid-safe``, 24 bytes)."""
+    return secrets.token_urlsafe(24)
+
+
+class _ExpressSid:
+    """``is_express_sid(value)``: whether *value* has the shape of an id that
+    express-session mints (32 URL-safe base64 characters). Its ``mint`` makes
+    one, so a ``Session`` given this predicate mints ids of the same shape."""
+
+    mint = staticmethod(new_express_sid)
+
+    def __call__(self, value: str) -> bool:
+        return (len(value) == _SID_LENGTH and value.isascii()
+                and not value.encode("ascii").translate(None, _ALPHABET))
+
+    def __repr__(self) -> str:
+        return "is_express_sid"
+
+
+is_express_sid = _ExpressSid()
+
+
+def _iso(moment: float) -> str:
+    """``Date.prototype.toISOString()``: milliseconds and a Z."""
+    stamp = datetime.fromtimestamp(moment, timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def express_cookie(cookie_options: Mapping[str, object] | None = None,
+                   now: float | None = None) -> dict[str, Any]:
+    """The ``cookie`` object express-session stores for a session cookie set with
+    *cookie_options* (this project's names: ``max_age`` in seconds, ``same_site``,
+    ``secure``, ``domain``, ``path``, ``http_only``), keys in express-session's order."""
+    options = dict(cookie_options or {})
+    max_age = options.get("max_age", options.get("maxAge"))
+    now = time.time() if now is None else now
+    cookie: dict[str, Any] = {}
+    if max_age is None:
+        cookie["originalMaxAge"] = None
+        cookie["expires"] = None
+    else:
+        if isinstance(max_age, bool) or not isinstance(max_age, (int, float)):
+            raise TypeError(f"max_age must be a number of seconds, got {max_age!r}")
+        cookie["originalMaxAge"] = int(max_age * 1000)
+        cookie["expires"] = _iso(now + max_age)
+    for ours, theirs in (("secure", "secure"), ("http_only", "httpOnly"),
+                         ("domain", "domain"), ("path", "path"), ("same_site", "sameSite")):
+        value = options.get(ours, options.get(theirs))
+        if ours == "http_only" and value is None:
+            value = True  # express-session's default, and this project's
+        if ours == "path" and value is None:
+            value = "/"
+        if value is not None:
+            cookie[theirs] = value.lower() if theirs == "sameSite" and isinstance(value, str) \
+                else value
+    return cookie
+
+
+class ConnectRedisStore:
+    """connect-redis's store, from Python: the same keys, JSON and expiry.
+
+    ``ConnectRedisStore(client, prefix="sess:", ttl=86400)`` over a redis-py client
+    (``decode_responses`` either way). A session's key lives as many seconds as
+    its ``cookie.expires`` is ahead (rounded up), else *ttl*; a session whose
+    cookie has expired is destroyed, not written, as connect-redis does.
+    *cookie* is the session cookie's options, for the ``cookie`` object a record
+    written from Python needs (express-session cannot load a record without one).
+    """
+
+    def __init__(self, client: Any, prefix: str = "sess:", ttl: int = 86400, *,
+                 cookie: Mapping[str, object] | None = None) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.ttl = ttl
+        self.cookie = dict(cookie or {})
+
+    def get(self, sid: str) -> dict[str, Any] | None:
+        """The session stored under *sid*, or ``None``."""
+        raw = self.client.get(self.prefix + sid)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return data if isinstance(data, dict) else None
+
+    def _ttl(self, data: Mapping[str, Any]) -> int:
+        cookie = data.get("cookie")
+        expires = cookie.get("expires") if isinstance(cookie, Mapping) else None
+        if expires:
+            moment = datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+            return math.ceil(moment.timestamp() - time.time())
+        return self.ttl
+
+    def _with_cookie(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        record = dict(data)
+        cookie = record.get("cookie")
+        if not isinstance(cookie, Mapping):
+            record = {"cookie": express_cookie(self.cookie), **record}
+        elif cookie.get("originalMaxAge") is not None:
+            # express-session touches the session before it saves it: the expiry
+            # rolls to now + originalMaxAge.
+            seconds = float(cookie["originalMaxAge"]) / 1000
+            record["cookie"] = {**cookie, "expires": _iso(time.time() + seconds)}
+        return record
+
+    def set(self, sid: str, data: Mapping[str, Any]) -> None:
+        """Store *data* under *sid*, in express-session's record shape."""
+        record = self._with_cookie(data)
+        ttl = self._ttl(record)
+        if ttl <= 0:
+            self.destroy(sid)
+            return
+        self.client.set(self.prefix + sid, json.dumps(record, separators=(",", ":"),
+                                                      ensure_ascii=False), ex=ttl)
+
+    def touch(self, sid: str, data: Mapping[str, Any]) -> None:
+        """Extend the key's life as connect-redis's ``touch`` does."""
+        self.client.expire(self.prefix + sid, self._ttl(self._with_cookie(data)))
+
+    def destroy(self, sid: str) -> None:
+        """Forget the session (a logout on either side)."""
+        self.client.delete(self.prefix + sid)
