@@ -5,10 +5,7 @@ Skipped, with the reason shown, when node or npm is missing; .ci/run installs th
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import pytest
 
 from cookie_middleware import CookieError, parse, serialize
 from session_middleware import Session, is_session_token, new_token
-from tests.services import missing
+from tests.interop.npm import run_node
 
 HERE = Path(__file__).parent
 SEED = 20261130
@@ -30,29 +27,9 @@ Node = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Node:
-    """Installs the pinned packages into a temporary folder and returns a caller."""
-    node_bin, npm_bin = shutil.which("node"), shutil.which("npm")
-    if node_bin is None or npm_bin is None:
-        missing("node and npm are needed for the interop tests (.ci/run installs them)")
-        raise AssertionError  # unreachable: missing() skips or fails
-    folder = tmp_path_factory.mktemp("interop")
-    for name in ("package.json", "harness.js"):
-        shutil.copy(HERE / name, folder / name)
-    subprocess.run(
-        [npm_bin, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"],
-        cwd=folder, check=True, timeout=600, capture_output=True,
-    )
-
-    def call(request: dict[str, Any]) -> dict[str, Any]:
-        done = subprocess.run(
-            [node_bin, "harness.js"], cwd=folder, input=json.dumps(request),
-            capture_output=True, text=True, check=True, timeout=300,
-        )
-        reply: dict[str, Any] = json.loads(done.stdout)
-        return reply
-
-    return call
+def node(npm_folder: Path) -> Node:
+    """Runs harness.js with the pinned packages: one JSON request, one reply."""
+    return lambda request: run_node(npm_folder, "harness.js", request)
 
 
 PIECES = [

@@ -1,0 +1,164 @@
+"""Signed cookies: cookie-signature's and Keygrip's formats through Cookies.
+
+The literal vectors were produced by running the npm packages themselves
+(cookie-signature 1.2.2, keygrip 1.1.0, cookies 0.9.2); tests/interop compares
+with them live.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from webob import Request, Response
+
+from cookie_middleware import (
+    Cookies,
+    DuplicateOptionError,
+    ExpressSigner,
+    InvalidNameError,
+    KeygripSigner,
+    SigningError,
+    get_cookies,
+)
+from cookie_middleware.signing import sign, unsign
+from session_middleware import Session, get_session
+from session_middleware.express import is_express_sid, new_express_sid
+
+EXPRESS_DARK_MODE = "dark mode.4pHTXj84TSV4zTjjiNCRlNrntMLs1PoRU09DUbmsf+I"  # "keyboard cat"
+
+
+@pytest.mark.parametrize(
+    ("signed", "secrets", "expected"),
+    [
+        pytest.param(EXPRESS_DARK_MODE, "keyboard cat", "dark mode", id="valid"),
+        pytest.param(EXPRESS_DARK_MODE, ["old", "keyboard cat"], "dark mode", id="rotated"),
+        pytest.param(EXPRESS_DARK_MODE, "other", None, id="wrong-secret"),
+        pytest.param(EXPRESS_DARK_MODE[:-1], "keyboard cat", None, id="truncated"),
+        pytest.param("dark mode", "keyboard cat", None, id="no-signature"),
+        pytest.param("", "keyboard cat", None, id="empty"),
+    ],
+)
+def test_unsign(signed: str, secrets: Any, expected: str | None) -> None:
+    assert unsign(signed, secrets) == expected
+
+
+def test_sign_matches_cookie_signature() -> None:
+    assert sign("dark mode", "keyboard cat") == EXPRESS_DARK_MODE
+    assert sign("dark mode", b"keyboard cat") == EXPRESS_DARK_MODE
+
+
+def test_keygrip_matches_keygrip() -> None:
+    grip = KeygripSigner(["k1", "k2"])
+    assert grip.sign("a=b") == "daC_r78ln8xSrKOlvsJIqtKd5bY"
+    assert grip.index("a=b", KeygripSigner(["k2"]).sign("a=b")) == 1
+    assert grip.verify("a=b", "daC_r78ln8xSrKOlvsJIqtKd5bY")
+    assert not grip.verify("a=c", "daC_r78ln8xSrKOlvsJIqtKd5bY")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(lambda: ExpressSigner([]), "ExpressSigner needs at least one secret",
+                     id="express-no-secret"),
+        pytest.param(lambda: KeygripSigner([]), "KeygripSigner needs at least one secret",
+                     id="keygrip-no-key"),
+        pytest.param(lambda: KeygripSigner(["k"], "sha7"), "unknown hash algorithm",
+                     id="keygrip-bad-algorithm"),
+    ],
+)
+def test_signers_refuse_bad_configuration(make: Any, message: str) -> None:
+    with pytest.raises(SigningError, match=message):
+        make()
+
+
+def cookies_for(header: str = "", signer: Any = None) -> tuple[Cookies, Response]:
+    response = Response()
+    request = Request.blank("/", headers={"Cookie": header} if header else {})
+    return Cookies(request, response, signer=signer), response
+
+
+def test_express_signed_cookie_round_trip() -> None:
+    cookies, response = cookies_for(signer=ExpressSigner("keyboard cat"))
+    cookies.set("theme", "dark mode", {"signed": True, "maxAge": 60})
+    assert response.headers.getall("Set-Cookie") == [
+        "theme=s%3Adark%20mode.4pHTXj84TSV4zTjjiNCRlNrntMLs1PoRU09DUbmsf%2BI; Max-Age=60"]
+    header = response.headers["Set-Cookie"].split(";", 1)[0]
+    reader, _ = cookies_for(header, ExpressSigner(["new", "keyboard cat"]))
+    assert reader.get("theme", signed=True) == "dark mode"
+    assert reader.get("theme", {"signed": True}) == "dark mode"  # the Node form
+    assert reader.get("theme") == "s:" + EXPRESS_DARK_MODE
+    assert reader.get("missing", signed=True) is None
+
+
+def test_koa_signed_cookie_writes_the_sig_companion() -> None:
+    cookies, response = cookies_for(signer=KeygripSigner(["k1"]))
+    cookies.set("theme", "dark", path="/", signed=True)
+    assert response.headers.getall("Set-Cookie") == [
+        "theme=dark; Path=/", "theme.sig=WSNC4gWq8-Y0qFLK4atallWLjqo; Path=/"]
+
+
+def test_a_bad_signed_set_records_neither_cookie() -> None:
+    cookies, response = cookies_for(signer=KeygripSigner(["k1"]))
+    with pytest.raises(InvalidNameError):
+        cookies.set("bad name", "v", signed=True)
+    assert cookies.headers() == []
+    assert response.headers.getall("Set-Cookie") == []
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        pytest.param(lambda c: c.get("a", signed=True), SigningError,
+                     "cookie 'a' is signed, but this Cookies has no signer", id="get-no-signer"),
+        pytest.param(lambda c: c.set("a", "b", signed=True), SigningError, "no signer",
+                     id="set-no-signer"),
+        pytest.param(lambda c: c.set("a", "b", {"signed": True}, signed=True),
+                     DuplicateOptionError, "'signed' given twice", id="signed-twice"),
+        pytest.param(lambda c: c.set("a", "b", signed="yes"), TypeError,
+                     "option signed must be a bool", id="signed-not-bool"),
+        pytest.param(lambda c: c.get("a", {"signd": True}), TypeError,
+                     "get() takes only the option 'signed'", id="get-typo"),
+        pytest.param(lambda c: c.unset("a", signed=True), TypeError,
+                     "do not pass 'signed'", id="unset-signed"),
+    ],
+)
+def test_signing_mistakes_raise(call: Any, error: type[Exception], message: str) -> None:
+    cookies, _ = cookies_for()
+    with pytest.raises(error) as caught:
+        call(cookies)
+    assert message in str(caught.value)
+
+
+def test_signed_session_on_the_middleware_with_express_ids() -> None:
+    signer = ExpressSigner("keyboard cat")
+    seen: list[Session] = []
+
+    def app(environ: Any, start_response: Any) -> Any:
+        seen.append(get_session(environ))
+        get_cookies(environ).get("connect.sid", signed=True)
+        return Response("ok")(environ, start_response)
+
+    stack = Cookies.middleware(
+        Session.middleware(app, "connect.sid", signed=True, accept_token=is_express_sid),
+        signer=signer,
+    )
+    first = Request.blank("/").get_response(stack)
+    sid = seen[0].token
+    assert is_express_sid(sid) and len(sid) == 32
+    encoded = quote(signer.sign(sid), safe="!*'()~")  # encodeURIComponent
+    assert first.headers["Set-Cookie"] == f"connect.sid={encoded}; Path=/; HttpOnly"
+    again = Request.blank("/", headers={"Cookie": first.headers["Set-Cookie"].split(";")[0]})
+    again.get_response(stack)
+    assert seen[1].token == sid and not seen[1].new
+    forged = Request.blank("/", headers={"Cookie": f"connect.sid=s%3A{sid}.forged"})
+    forged.get_response(stack)
+    assert seen[2].token != sid and seen[2].new
+
+
+def test_express_ids() -> None:
+    assert is_express_sid(new_express_sid())
+    assert not is_express_sid("x" * 31)
+    assert not is_express_sid("é" * 32)
+    assert is_express_sid(is_express_sid.mint())
