@@ -146,15 +146,18 @@ def test_signed_session_on_the_middleware_with_express_ids() -> None:
     )
     first = Request.blank("/").get_response(stack)
     sid = seen[0].token
-    assert is_express_sid(sid) and len(sid) == 32
+    assert is_express_sid(sid)
+    assert len(sid) == 32
     encoded = quote(signer.sign(sid), safe="!*'()~")  # encodeURIComponent
     assert first.headers["Set-Cookie"] == f"connect.sid={encoded}; Path=/; HttpOnly"
     again = Request.blank("/", headers={"Cookie": first.headers["Set-Cookie"].split(";")[0]})
     again.get_response(stack)
-    assert seen[1].token == sid and not seen[1].new
+    assert seen[1].token == sid
+    assert not seen[1].new
     forged = Request.blank("/", headers={"Cookie": f"connect.sid=s%3A{sid}.forged"})
     forged.get_response(stack)
-    assert seen[2].token != sid and seen[2].new
+    assert seen[2].token != sid
+    assert seen[2].new
 
 
 def test_express_ids() -> None:

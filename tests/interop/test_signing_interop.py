@@ -5,9 +5,9 @@ tampering is refused on both; key rotation agrees."""
 from __future__ import annotations
 
 import random
-from urllib.parse import quote, unquote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 from webob import Request, Response
