@@ -38,7 +38,8 @@ def session_cookie(response: Any) -> str:
 
 def test_every_example_is_tested() -> None:
     tested = {"plain_wsgi", "webob_app", "pyramid_app", "flask_app", "django_app",
-              "redis_login", "fastapi_app", "starlette_app"}
+              "redis_login", "fastapi_app", "starlette_app",
+              "express_shared_redis"}  # with express_app.js, in tests/interop/test_express_e2e.py
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
 
 

@@ -1,0 +1,70 @@
+"""The Python half of a route-by-route move from Express: express-session's cookie
+and connect-redis's records, read and written from a WSGI app.
+
+Its Express twin is ``express_app.js``. Both sit behind one domain and share one
+Redis and one list of secrets, so a login on either side holds on both, and a
+logout on either side ends it on both.
+
+    pip install redis && REDIS_URL=redis://127.0.0.1:6379/0 SESSION_SECRETS=new,old \\
+        python docs/examples/express_shared_redis.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import redis
+from webob import Request, Response
+from webob.dec import wsgify
+
+from cookie_middleware import Cookies, ExpressSigner
+from session_middleware import Session, get_session
+from session_middleware.express import ConnectRedisStore, is_express_sid
+
+# The session cookie as express-session sets it: 14 days (seconds here, where
+# Express takes milliseconds), SameSite=Lax, HttpOnly, Path=/.
+COOKIE = {"max_age": 14 * 24 * 3600, "same_site": "lax"}
+
+
+def make_app(client: Any, secrets: list[str]) -> Any:
+    store = ConnectRedisStore(client, prefix="sess:", cookie=COOKIE)
+
+    @wsgify
+    def view(request: Request) -> Response:
+        session = get_session(request)
+        if request.path == "/login" and request.method == "POST":
+            user = str(request.POST.get("user", "")).strip()
+            if not user:  # a real app checks a password here
+                return Response("who are you?\n", status=400)
+            store.destroy(session.token)
+            sid = session.reset()  # a new id before privileges change
+            store.set(sid, {"user": user})
+            return Response(status=303, location="/whoami")
+        if request.path == "/logout" and request.method == "POST":
+            store.destroy(session.token)  # Express sees it gone too
+            session.reset()
+            return Response(status=303, location="/whoami")
+        record = store.get(session.token) or {}
+        body = json.dumps({"side": "python", "user": record.get("user")})
+        return Response(body, content_type="application/json", charset="utf-8")
+
+    # rolling=False writes the cookie only for a new id, as express-session does
+    # with its defaults (rolling: false), so neither side rolls it back.
+    return Cookies.middleware(
+        Session.middleware(view, "connect.sid", signed=True, accept_token=is_express_sid,
+                           rolling=False, **COOKIE),
+        signer=ExpressSigner(secrets),
+    )
+
+
+if __name__ == "__main__":
+    from wsgiref.simple_server import make_server
+
+    client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    secrets = os.environ.get("SESSION_SECRETS", "change me").split(",")
+    app = make_app(client, secrets)
+    with make_server("127.0.0.1", int(os.environ.get("PORT", "8000")), app) as server:
+        print(f"Serving on http://127.0.0.1:{server.server_port}/")
+        server.serve_forever()
