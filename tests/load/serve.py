@@ -6,22 +6,15 @@ down and it prints ``stopped``. Used by test_load.py; runnable by hand as well.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import sys
-from pathlib import Path
 
+from example_loader import load_example  # this folder: the script's own
 from waitress import create_server  # type: ignore[import-untyped]
-
-EXAMPLE = Path(__file__).parent.parent.parent / "docs" / "examples" / "plain_wsgi.py"
 
 
 def main() -> int:
-    spec = importlib.util.spec_from_file_location("plain_wsgi", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_example("plain_wsgi")
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = create_server(module.app, host="127.0.0.1", port=port, threads=8)
 

@@ -7,22 +7,15 @@ prints ``stopped``. Used by the load and end-to-end tests; runnable by hand.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import socket
 import sys
-from pathlib import Path
 
 import uvicorn
-
-EXAMPLE = Path(__file__).parent.parent.parent / "docs" / "examples" / "fastapi_app.py"
+from example_loader import load_example  # this folder: the script's own
 
 
 def main() -> int:
-    spec = importlib.util.spec_from_file_location("fastapi_app", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_example("fastapi_app")
     listener = socket.socket()
     listener.bind(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0))
     listener.listen(128)  # clients may connect before the event loop accepts
