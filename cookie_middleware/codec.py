@@ -98,7 +98,8 @@ class LazyPairs:
     most once, and a request that reads one cookie parses one piece.
 
     Searching pays only while it is cheaper than parsing: once a request has
-    searched twice, or a name has turned up inside other names and values
+    searched twice (once, when less than a kilobyte is left to parse), or a
+    name has turned up inside other names and values
     (``_ga`` in ``_ga_XYZ=..._ga...``) more than a few times, the rest of the
     header is parsed in one go and every later ``get`` is a dict lookup. So
     reading every cookie costs about one :func:`parse`.
@@ -111,6 +112,9 @@ class LazyPairs:
     _MAX_SEARCHES = 2
     # After this many pieces that merely contain the name, parse the rest.
     _MAX_FALSE_HITS = 4
+    # A rest shorter than this is parsed at the second search already: a few
+    # pieces cost less to parse than another search costs to set up.
+    _SHORT_REST = 1024
 
     def __init__(self, header: str) -> None:
         if not isinstance(header, str):
@@ -145,7 +149,8 @@ class LazyPairs:
         if start > len(header):
             return None  # everything is parsed
         self._searches += 1
-        if self._searches > self._MAX_SEARCHES:
+        if self._searches > self._MAX_SEARCHES or (
+                self._searches > 1 and len(header) - start < self._SHORT_REST):
             return self._parse_rest(name)
         whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
         hit = header.find(name, start)

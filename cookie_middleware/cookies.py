@@ -131,7 +131,13 @@ class Cookies:
                 signed = _signed_option(options, signed)
             if signed:
                 return self._need_signer(name).read(self, name)
-        value = self.get_raw(name)
+        pairs = self._pairs
+        if pairs is None:
+            value = self.get_raw(name)
+        else:  # the common case after the first get: a dict lookup, no more calls
+            value = pairs.found.get(name)
+            if value is None:
+                value = pairs.get(name)
         if value is None:
             return None
         return decode_uri_component(value) if "%" in value else value
@@ -188,13 +194,20 @@ class Cookies:
             raise HeadersSentError(
                 f"cannot set cookie {name!r}: the response headers were already sent"
             )
-        if (attributes and "signed" in attributes) or (
-                options is not None and type(options) is not CookieOptions and "signed" in options):
-            options, signed = _without_signed_option(options, attributes)
-            if signed:
-                self._need_signer(name).write(self, name, value, options, overwrite, attributes)
-                return
-        header = self.preview(name, value, options, **attributes)
+        if type(options) is CookieOptions and not attributes:
+            # Options checked once, beforehand (a session cookie's): straight to render.
+            header = render(name, value, options)
+            if options.secure and not self.secure:
+                self._refuse_insecure(name)
+        else:
+            if (attributes and "signed" in attributes) or (
+                    options is not None and "signed" in options):
+                options, signed = _without_signed_option(options, attributes)
+                if signed:
+                    self._need_signer(name).write(self, name, value, options, overwrite,
+                                                  attributes)
+                    return
+            header = self.preview(name, value, options, **attributes)
         pending = self._pending
         if overwrite or name not in pending:
             pending[name] = [header]
@@ -214,11 +227,15 @@ class Cookies:
                    else normalize_options(options, attributes))
         header = render(name, value, checked)
         if checked.secure and not self.secure:
-            raise InsecureCookieError(
-                f"cannot send secure cookie {name!r} over an unencrypted connection "
-                "(behind a TLS-terminating proxy, use trust_proxy=True)"
-            )
+            self._refuse_insecure(name)
         return header
+
+    @staticmethod
+    def _refuse_insecure(name: str) -> None:
+        raise InsecureCookieError(
+            f"cannot send secure cookie {name!r} over an unencrypted connection "
+            "(behind a TLS-terminating proxy, use trust_proxy=True)"
+        )
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None:

@@ -24,25 +24,45 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from .errors import SigningError
-
-if TYPE_CHECKING:
-    from .cookies import Cookies
 
 __all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
 
 Secret = str | bytes
 
 
+class CookieAccess(Protocol):
+    """What a signer uses of :class:`~cookie_middleware.Cookies`."""
+
+    @property
+    def sent(self) -> bool: ...
+
+    @property
+    def secure(self) -> bool: ...
+
+    def get(self, name: str) -> str | None: ...
+
+    def get_raw(self, name: str) -> str | None: ...
+
+    def preview(self, name: str, value: str, options: Mapping[str, object] | None = None,
+                /, **attributes: object) -> str: ...
+
+    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
+            /, overwrite: bool = False, **attributes: object) -> None: ...
+
+    def unset(self, name: str, options: Mapping[str, object] | None = None,
+              /, **attributes: object) -> None: ...
+
+
 class Signer(Protocol):
     """What :class:`~cookie_middleware.Cookies` asks of a signer: how a signed
     cookie is read from a request and written to a response."""
 
-    def read(self, cookies: Cookies, name: str) -> str | None: ...
+    def read(self, cookies: CookieAccess, name: str) -> str | None: ...
 
-    def write(self, cookies: Cookies, name: str, value: str,
+    def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,
               attributes: dict[str, object]) -> None: ...
 
@@ -95,7 +115,7 @@ def unsign(signed: str, secrets: Secret | Sequence[Secret]) -> str | None:
     return value if matched else None
 
 
-def _without_signed(cookies: Cookies, name: str, value: str,
+def _without_signed(cookies: CookieAccess, name: str, value: str,
                     options: Mapping[str, object] | None, overwrite: bool,
                     attributes: dict[str, object]) -> None:
     cookies.set(name, value, options, overwrite, **attributes)
@@ -121,11 +141,11 @@ class ExpressSigner:
             return None
         return unsign(value[len(self.prefix):], self._keys)
 
-    def read(self, cookies: Cookies, name: str) -> str | None:
+    def read(self, cookies: CookieAccess, name: str) -> str | None:
         value = cookies.get(name)
         return None if value is None else self.unsign(value)
 
-    def write(self, cookies: Cookies, name: str, value: str,
+    def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,
               attributes: dict[str, object]) -> None:
         _without_signed(cookies, name, self.sign(value), options, overwrite, attributes)
@@ -169,7 +189,7 @@ class KeygripSigner:
         """Keygrip's ``verify``: whether any key signed *data*."""
         return self.index(data, digest) > -1
 
-    def read(self, cookies: Cookies, name: str) -> str | None:
+    def read(self, cookies: CookieAccess, name: str) -> str | None:
         raw = cookies.get_raw(name)
         if raw is None:
             return None
@@ -186,7 +206,7 @@ class KeygripSigner:
                             http_only=True, secure=cookies.secure)
         return None if found < 0 else cookies.get(name)
 
-    def write(self, cookies: Cookies, name: str, value: str,
+    def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,
               attributes: dict[str, object]) -> None:
         header = cookies.preview(name, value, options, **attributes)

@@ -7,7 +7,8 @@ own process: bare; bare but sending the very Set-Cookie header the session write
 (what those bytes cost the server and the client); and wrapped in
 ``Cookies.middleware(Session.middleware(app))``. Drives them with ``wrk``
 (keep-alive connections, a 1 KB Cookie header with an existing session) in
-rotating rounds, and prints each round and the ratios of the best rounds. Starts
+rotating rounds, the server on one core and wrk on another, and prints each round
+and the ratios of the best rounds. Starts
 and stops its servers and load generator by PID; needs ``wrk`` on the PATH
 (Debian's ``wrk`` package).
 """
@@ -62,6 +63,8 @@ def serve(kind: str) -> None:
     app = apps[kind]
     # Under load waitress logs every queued request; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if SPLIT_CPUS:
+        os.sched_setaffinity(0, {0})  # the server on one core, wrk on the other
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(server.effective_port, flush=True)
@@ -85,9 +88,15 @@ def server(kind: str) -> Iterator[int]:
         process.wait(timeout=30)
 
 
+# With two cores or more, the server and the load generator get one each, so that
+# they do not take turns on one and blur the comparison.
+SPLIT_CPUS = hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
+
+
 def wrk(port: int, seconds: int, connections: int, header: str) -> float:
+    pin = ["taskset", "-c", "1"] if SPLIT_CPUS and shutil.which("taskset") else []
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {header}",
+        [*pin, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {header}",
          f"http://127.0.0.1:{port}/"],
         capture_output=True, text=True, check=True, timeout=seconds + 30,
     ).stdout
@@ -102,8 +111,8 @@ def wrk(port: int, seconds: int, connections: int, header: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--seconds", type=int, default=4, help="per wrk run (default 4)")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=3, help="per wrk run (default 3)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--serve", choices=["bare", "bare+cookie", "stack"],
                         help=argparse.SUPPRESS)
