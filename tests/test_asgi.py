@@ -417,3 +417,32 @@ def test_node_shaped_cookies_on_a_starlette_request_and_response() -> None:
     with TestClient(app) as client:
         reply = client.get("/", headers={"Cookie": "theme=dark"})
     assert reply.headers.get_list("set-cookie") == ["own=1; Path=/; SameSite=lax", "a=2", "b=3"]
+
+
+def test_signed_cookies_and_an_express_session_on_asgi() -> None:
+    from urllib.parse import quote
+
+    from cookie_middleware import ExpressSigner
+    from session_middleware.express import is_express_sid
+
+    signer = ExpressSigner(["new", "old"])
+    seen: list[Any] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        cookies = get_cookies(scope)
+        seen.append((cookies.get("theme", signed=True), get_session(scope).token))
+        cookies.set("theme", "dark", signed=True)
+        await hello(scope, receive, send)
+
+    stack = CookiesMiddleware(SessionMiddleware(app, "connect.sid", signed=True,
+                                                accept_token=is_express_sid), signer=signer)
+    old_theme = quote(ExpressSigner("old").sign("light"), safe="")
+    sid = is_express_sid.mint()
+    old_sid = quote(ExpressSigner("old").sign(sid), safe="")
+    reply = request(stack, headers=[(b"cookie", f"theme={old_theme}; "
+                                               f"connect.sid={old_sid}".encode())])
+    assert seen == [("light", sid)]
+    assert reply.set_cookies == [
+        f"connect.sid={quote(signer.sign(sid), safe='')}; Path=/; HttpOnly",
+        f"theme={quote(signer.sign('dark'), safe='')}",
+    ]
