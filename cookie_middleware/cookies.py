@@ -55,11 +55,12 @@ class Cookies:
 
     # Defaults at class level: a request sets only what differs, which keeps
     # the per-request constructor cheap.
+    _reader: RequestReader = ENVIRON
     _sync: HeaderSync | None = None
     _trust_proxy = False
     _signer: Signer | None = None
     _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
-    _header: str | None = None  # the header text, once the request is let go
+    _header: str | None = None  # the Cookie header's text, once read
     _sent = False
 
     if TYPE_CHECKING:
@@ -72,18 +73,9 @@ class Cookies:
     def __init__(self, request: object, response: object = None, *,
                  trust_proxy: bool = False, signer: Signer | None = None) -> None:
         source, reader = reader_for(request)
-        self._source: Mapping[str, Any] = source
-        if reader is not ENVIRON:
-            self._reader = reader
+        self._setup(source, reader, trust_proxy, signer)
         if response is not None:
             self._sync = header_sync(response)
-        if trust_proxy:
-            self._trust_proxy = True
-        if signer is not None:
-            self._signer = signer
-        self._pending: dict[str, list[str]] = {}
-
-    _reader: RequestReader = ENVIRON
 
     @classmethod
     def _bind(cls, source: Mapping[str, Any], reader: RequestReader,
@@ -91,15 +83,19 @@ class Cookies:
         """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
         already knows the kind of request: the per-request path, kept short."""
         self = cls.__new__(cls)
-        self._source = source
+        self._setup(source, reader, trust_proxy, signer)
+        return self
+
+    def _setup(self, source: Mapping[str, Any], reader: RequestReader, trust_proxy: bool,
+               signer: Signer | None) -> None:
+        self._source: Mapping[str, Any] = source
         if reader is not ENVIRON:
             self._reader = reader
         if trust_proxy:
             self._trust_proxy = True
         if signer is not None:
             self._signer = signer
-        self._pending = {}
-        return self
+        self._pending: dict[str, list[str]] = {}
 
     def belongs_to(self, request: Mapping[str, Any]) -> bool:
         """Whether this object was made for *request* (the very environ or scope)
@@ -148,10 +144,7 @@ class Cookies:
         # Each piece of the header is parsed at most once and only when needed.
         pairs = self._pairs
         if pairs is None:
-            header = self._header
-            if header is None:
-                header = self._header = self._reader.header(self._source)
-            pairs = self._pairs = LazyPairs(header)
+            pairs = self._pairs = LazyPairs(self.header)
         value = pairs.found.get(name)  # the common case, without another call
         return pairs.get(name) if value is None else value
 

@@ -65,8 +65,8 @@ def environ_of(request: object) -> MutableMapping[str, Any]:
 
 
 def text_of_header(raw: bytes) -> str:
-    """The text of a Cookie header's bytes: UTF-8 where they are valid UTF-8, each
-    ``;``-separated piece that is not read as latin-1, so every byte survives."""
+    """The text of a Cookie header's bytes: UTF-8 where they are valid UTF-8; a
+    ``;``-separated piece that is not is read as latin-1, so every byte survives."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
