@@ -90,9 +90,7 @@ class SessionSettings:
 
     def options(self) -> CookieOptions:
         """The checked options the cookie is set with now (``ENV`` read now)."""
-        data = getattr(os.environ, "_data", None)  # in_production(), inlined: every request
-        secure = (data.get(_ENV_KEY) == _PRODUCTION if type(data) is dict
-                  else in_production())
+        secure = in_production()
         prepared = self._prepared.get(secure)
         if prepared is None:
             prepared = cookie_options(session_cookie_options(self._options, secure))
