@@ -446,3 +446,11 @@ def test_signed_cookies_and_an_express_session_on_asgi() -> None:
         f"connect.sid={quote(signer.sign(sid), safe='')}; Path=/; HttpOnly",
         f"theme={quote(signer.sign('dark'), safe='')}",
     ]
+
+
+@pytest.mark.parametrize(("rolling", "written"), [pytest.param(True, True, id="rolling"),
+                                                  pytest.param(False, False, id="not-rolling")])
+def test_a_kept_token_is_rewritten_only_when_rolling(rolling: bool, written: bool) -> None:
+    stack = CookiesMiddleware(SessionMiddleware(hello, rolling=rolling))
+    reply = request(stack, headers=[(b"cookie", f"_session={TOKEN}".encode())])
+    assert reply.set_cookies == ([f"_session={TOKEN}; Path=/; HttpOnly"] if written else [])

@@ -15,9 +15,10 @@ FAVICON = (
 )
 
 _STYLE = """
-:root { color-scheme: light dark; --accent: #9a5b25; --muted: #6b6b6b; --card: #f6f3ef; }
-@media (prefers-color-scheme: dark) { :root { --accent: #e0a06a; --muted: #a8a8a8;
-  --card: #26221e; } }
+:root { color-scheme: light dark; --accent: #9a5b25; --on-accent: #fff; --muted: #6b6b6b;
+  --card: #f6f3ef; }
+@media (prefers-color-scheme: dark) { :root { --accent: #e0a06a; --on-accent: #1d1208;
+  --muted: #a8a8a8; --card: #26221e; } }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0;
   padding: 2rem 1rem; display: flex; justify-content: center; }
@@ -38,7 +39,7 @@ form { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 
 input[type=text] { font: inherit; padding: .4rem .6rem; border-radius: 8px;
   border: 1px solid var(--muted); min-width: 12rem; }
 button { font: inherit; font-weight: 600; padding: .45rem 1rem; border-radius: 8px;
-  border: 0; background: var(--accent); color: #fff; cursor: pointer; }
+  border: 0; background: var(--accent); color: var(--on-accent); cursor: pointer; }
 button.secondary { background: transparent; color: var(--accent);
   border: 1px solid var(--accent); }
 .explain { color: var(--muted); font-size: .9rem; margin: 0 0 .75rem; }
