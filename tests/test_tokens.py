@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import string
+import threading
 
 import pytest
 
@@ -45,3 +47,38 @@ def test_tokens_use_the_whole_alphabet() -> None:
 )
 def test_is_session_token(value: str, valid: bool) -> None:
     assert is_session_token(value) is valid
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_never_hands_out_its_parents_next_token() -> None:
+    """Tokens are minted ahead in batches: a child forked mid-batch mints afresh."""
+    new_token()  # the parent now holds tokens minted ahead
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.close(read_end)
+        os.write(write_end, "".join(new_token() for _ in range(40)).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        sent = pipe.read().decode()
+    os.waitpid(child, 0)
+    in_child = {sent[at:at + TOKEN_LENGTH] for at in range(0, len(sent), TOKEN_LENGTH)}
+    in_parent = {new_token() for _ in range(40)}
+    assert len(in_child) == 40
+    assert not in_child & in_parent
+
+
+def test_threads_never_share_a_token() -> None:
+    tokens: list[list[str]] = [[] for _ in range(8)]
+
+    def mint(into: list[str]) -> None:
+        into.extend(new_token() for _ in range(5_000))
+
+    threads = [threading.Thread(target=mint, args=(into,)) for into in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [token for into in tokens for token in into]
+    assert len(every) == len(set(every)) == 40_000
