@@ -46,11 +46,18 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # stay out: they split, inject or corrupt the header.
 _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
 
+# What a cookie name needs checked: not a token at all, nothing more, or the
+# rules of the __Secure-/__Host-/__Http- prefixes.
+_NOT_A_TOKEN, _PLAIN_NAME, _PREFIXED_NAME = 0, 1, 2
+
+
 @lru_cache(maxsize=256)
-def _is_token(name: str) -> bool:
+def _name_kind(name: str) -> int:
     # The same few names are set on every request: remembering them is cheaper
     # than matching them again.
-    return _TOKEN.fullmatch(name) is not None
+    if _TOKEN.fullmatch(name) is None:
+        return _NOT_A_TOKEN
+    return _PREFIXED_NAME if name.startswith("__") else _PLAIN_NAME
 
 
 # What read_pairs may cut off either end of a value: whitespace and a quote.
@@ -117,7 +124,7 @@ class LazyPairs:
     _SHORT_REST = 1024
 
     def __init__(self, header: str) -> None:
-        if not isinstance(header, str):
+        if type(header) is not str and not isinstance(header, str):
             raise TypeError(
                 f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
             )
@@ -127,7 +134,7 @@ class LazyPairs:
         self.found: dict[str, str] = {}
         """The pairs parsed so far: a hit here is the answer ``get`` would give."""
         # (start, end) spans of text set aside, before every piece parsed so far.
-        self._deferred: list[tuple[int, int]] = []
+        self._deferred: list[tuple[int, int]] | None = None
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
@@ -141,57 +148,65 @@ class LazyPairs:
             # piece called like a name asked for before: the first occurrence wins.
             for start, end in self._deferred:
                 read_pairs(header[start:end], found)
-            self._deferred = []
+            self._deferred = None
             value = found.get(name)
             if value is not None:
                 return value
         start = self._position
-        if start > len(header):
-            return None  # everything is parsed
-        self._searches += 1
-        if self._searches > self._MAX_SEARCHES or (
-                self._searches > 1 and len(header) - start < self._SHORT_REST):
-            return self._parse_rest(name)
-        whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
+        searches = self._searches = self._searches + 1
+        if searches > 1 and (searches > self._MAX_SEARCHES
+                             or len(header) - start < self._SHORT_REST):
+            return self._parse_rest(name) if start <= len(header) else None
         hit = header.find(name, start)
         false_hits = 0
         while hit >= 0:
-            end = header.find(";", hit)
+            after = hit + len(name)  # where the piece's "=" is
+            end = header.find(";", after)
             if end < 0:
                 end = len(header)
-            after = hit + len(name)  # where the piece's "=" is
-            if header[after:after + 1] == "=" and (
-                    hit == start or header[hit - 2:hit] == "; "):
+            if header.startswith("=", after) and (
+                    hit == start or header.startswith("; ", hit - 2)):
                 # The usual spelling, "; name=value": no need to look for the
                 # piece's start and its "=".
+                value = header[after + 1:end]
+                if value and value[0] not in _EDGES and value[-1] not in _EDGES:
+                    # Nothing to trim or unquote: read_pairs agrees.
+                    found[name] = value
+                    self._set_aside(start, start if hit == start else hit - 1, end)
+                    return value
                 first = start if hit == start else hit - 1
             else:
                 first = header.rfind(";", start, hit) + 1 or start
                 after = header.find("=", first, end)
+                whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
                 if after < 0 or header[first:after].strip(whitespace) != name:
                     first = -1
             if first >= 0:
-                if first > start:
-                    self._deferred.append((start, first - 1))
-                self._position = end + 1
-                value = header[after + 1:end]
-                if value and value[0] not in _EDGES and value[-1] not in _EDGES:
-                    found[name] = value  # nothing to trim or unquote: read_pairs agrees
-                else:
-                    read_pairs(header[first:end], found)
+                read_pairs(header[first:end], found)
+                self._set_aside(start, first, end)
                 return found[name]
             false_hits += 1
             if false_hits > self._MAX_FALSE_HITS:
                 return self._parse_rest(name)
             hit = header.find(name, end + 1)  # no other place in this piece can make it
-        self._deferred.append((start, len(header)))
-        self._position = len(header) + 1
+        self._set_aside(start, len(header) + 1, len(header))
         return None
+
+    def _set_aside(self, start: int, first: int, end: int) -> None:
+        """The piece at *first* ending at *end* is parsed: the text from *start*
+        up to it waits for a later ``get``, the search goes on after it."""
+        if first > start:
+            if self._deferred is None:
+                self._deferred = [(start, first - 1)]
+            else:
+                self._deferred.append((start, first - 1))
+        self._position = end + 1
 
     def _parse_rest(self, name: str) -> str | None:
         found = self.found
-        read_pairs(self._header[self._position:], found)
-        self._position = len(self._header) + 1
+        header = self._header
+        read_pairs(header[self._position:], found)
+        self._position = len(header) + 1
         return found.get(name)
 
 
@@ -246,11 +261,12 @@ def serialize(name: str, value: str, options: Mapping[str, object] | None = None
 
 def render(name: str, value: str, options: CookieOptions) -> str:
     """Serialize with options already checked by :func:`normalize_options`."""
-    if not isinstance(name, str):
+    if type(name) is not str and not isinstance(name, str):
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
-    if not isinstance(value, str):
+    if type(value) is not str and not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    if not _is_token(name):
+    kind = _name_kind(name)
+    if kind == _NOT_A_TOKEN:
         raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
     if options.encode is None:
         try:
@@ -267,11 +283,11 @@ def render(name: str, value: str, options: CookieOptions) -> str:
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "
             f"value; browsers drop cookies over {_MAX_COOKIE_BYTES}"
         )
-    if options.same_site == "None" or options.partitioned or name.startswith("__"):
+    if kind == _PREFIXED_NAME or not options.plain:
         _check_coherence(name, options)
-    if options.lifetime_warning is not None:
-        warnings.warn(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"),
-                      stacklevel=3)
+        if options.lifetime_warning is not None:
+            warnings.warn(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"),
+                          stacklevel=3)
     return f"{name}={encoded}{options.tail}"
 
 

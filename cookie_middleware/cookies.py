@@ -61,6 +61,7 @@ class Cookies:
     _signer: Signer | None = None
     _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
     _header: str | None = None  # the Cookie header's text, once read
+    _https = False  # whether the request came over https, kept when the request is let go
     _sent = False
 
     if TYPE_CHECKING:
@@ -83,12 +84,16 @@ class Cookies:
         """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
         already knows the kind of request: the per-request path, kept short."""
         self = cls.__new__(cls)
-        self._setup(source, reader, trust_proxy, signer)
+        if reader is not ENVIRON or trust_proxy or signer is not None:
+            self._setup(source, reader, trust_proxy, signer)
+        else:  # what _setup does for a plain environ, without another call
+            self._source = source
+            self._pending = {}
         return self
 
     def _setup(self, source: Mapping[str, Any], reader: RequestReader, trust_proxy: bool,
                signer: Signer | None) -> None:
-        self._source: Mapping[str, Any] = source
+        self._source: Mapping[str, Any] | None = source
         if reader is not ENVIRON:
             self._reader = reader
         if trust_proxy:
@@ -106,7 +111,10 @@ class Cookies:
     @property
     def secure(self) -> bool:
         """Whether the request arrived over https (see ``trust_proxy``)."""
-        return self._reader.https(self._source, self._trust_proxy)
+        source = self._source
+        if source is None:  # let go of at seal(), with the answer kept
+            return self._https
+        return self._reader.https(source, self._trust_proxy)
 
     @property
     def sent(self) -> bool:
@@ -129,7 +137,8 @@ class Cookies:
                 return self._need_signer(name).read(self, name)
         pairs = self._pairs
         if pairs is None:
-            value = self.get_raw(name)
+            pairs = self._pairs = LazyPairs(self.header)
+            value = pairs.get(name)
         else:  # the common case after the first get: a dict lookup, no more calls
             value = pairs.found.get(name)
             if value is None:
@@ -145,8 +154,7 @@ class Cookies:
         pairs = self._pairs
         if pairs is None:
             pairs = self._pairs = LazyPairs(self.header)
-        value = pairs.found.get(name)  # the common case, without another call
-        return pairs.get(name) if value is None else value
+        return pairs.get(name)
 
     def _need_signer(self, name: str) -> Signer:
         if self._signer is None:
@@ -163,7 +171,9 @@ class Cookies:
         UTF-8, latin-1 otherwise), read when first asked for."""
         header = self._header
         if header is None:
-            header = self._header = self._reader.header(self._source)
+            source = self._source
+            # seal() reads the header before it lets go of the request
+            header = self._header = "" if source is None else self._reader.header(source)
         return header
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
@@ -262,12 +272,19 @@ class Cookies:
         if not self._sent:
             self._sent = True
             source = self._source
-            if source is not None:
+            if source is None:
+                pass
+            elif self._header is None:  # keep what a later get() would read
                 self._source = self._reader.detach(source)
+            else:
+                self._https = self._reader.https(source, self._trust_proxy)
+                self._source = None
         pending = self._pending
-        if len(pending) == 1:
+        if not pending:
+            return []
+        if len(pending) == 1:  # the usual case, a session cookie: one header or a few
             for group in pending.values():
-                return list(group)
+                return group[:]
         return self.headers()
 
     def on_headers(self, headers: list[tuple[str, str]]) -> None:

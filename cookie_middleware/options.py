@@ -99,6 +99,9 @@ class CookieOptions(Mapping[str, object]):
     """The attributes as they follow ``name=value`` on the wire, computed once:
     cookie@0.2.4's order (Max-Age, Domain, Path, Expires, HttpOnly, Secure),
     then cookie 1.x's (Partitioned, Priority, SameSite)."""
+    plain: bool = field(init=False, repr=False, compare=False)
+    """Whether a cookie set with these options needs no check or warning at
+    render time beyond its name's own (SameSite=None and Partitioned need Secure)."""
 
     def __post_init__(self) -> None:
         parts = [""]
@@ -121,6 +124,8 @@ class CookieOptions(Mapping[str, object]):
         if self.same_site:
             parts.append(f"SameSite={self.same_site}")
         object.__setattr__(self, "tail", "; ".join(parts))
+        object.__setattr__(self, "plain", not (self.same_site == "None" or self.partitioned
+                                               or self.lifetime_warning is not None))
 
     def __getitem__(self, name: str) -> object:
         for key, value in self.given:

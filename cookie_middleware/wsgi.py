@@ -60,7 +60,9 @@ class CookiesMiddleware:
         def start_response_with_cookies(status: str, headers: list[tuple[str, str]],
                                         exc_info: Any = None) -> Any:
             pending = cookies.seal()
-            if pending:
+            if len(pending) == 1:
+                headers = [*headers, ("Set-Cookie", pending[0])]
+            elif pending:
                 headers = [*headers, *[("Set-Cookie", header) for header in pending]]
             return start_response(status, headers, exc_info)
 
