@@ -17,6 +17,7 @@ from functools import lru_cache
 from ._js import (
     ASCII_WHITESPACE,
     JS_WHITESPACE,
+    URI_COMPONENT_SAFE_BYTES,
     decode_uri_component,
     encode_uri_component,
 )
@@ -138,10 +139,12 @@ class LazyPairs:
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
+        value = self.found.get(name)
+        return self.search(name) if value is None else value
+
+    def search(self, name: str) -> str | None:
+        """``get`` for a *name* not in ``found``: parse as far as needed to find it."""
         found = self.found
-        value = found.get(name)
-        if value is not None:
-            return value
         header = self._header
         if self._deferred:
             # This text comes before every piece parsed so far, and holds no
@@ -172,7 +175,10 @@ class LazyPairs:
                 if value and value[0] not in _EDGES and value[-1] not in _EDGES:
                     # Nothing to trim or unquote: read_pairs agrees.
                     found[name] = value
-                    self._set_aside(start, start if hit == start else hit - 1, end)
+                    if hit == start:  # the search goes on after this piece
+                        self._position = end + 1
+                    else:
+                        self._set_aside(start, hit - 1, end)
                     return value
                 first = start if hit == start else hit - 1
             else:
@@ -270,7 +276,13 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
     if options.encode is None:
         try:
-            encoded = encode_uri_component(value)
+            # Tokens and ids usually need no escaping: the check that
+            # encode_uri_component starts with, without calling it.
+            if value.isascii() and not value.encode("ascii").translate(
+                    None, URI_COMPONENT_SAFE_BYTES):
+                encoded = value
+            else:
+                encoded = encode_uri_component(value)
         except UnicodeEncodeError:
             raise InvalidValueError(
                 f"value of cookie {name!r} holds a lone surrogate and cannot be "

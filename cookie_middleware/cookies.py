@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._js import decode_uri_component
 from .codec import LazyPairs, render
 from .errors import DuplicateOptionError, HeadersSentError, InsecureCookieError, SigningError
-from .exchange import ENVIRON, HeaderSync, RequestReader, header_sync, reader_for
+from .exchange import HeaderSync, RequestReader, header_sync, reader_for
 from .options import CookieOptions, normalize_options
 
 if TYPE_CHECKING:
@@ -53,16 +53,20 @@ class Cookies:
     enable it only behind a proxy that sets that header itself.
     """
 
-    # Defaults at class level: a request sets only what differs, which keeps
-    # the per-request constructor cheap.
-    _reader: RequestReader = ENVIRON
-    _sync: HeaderSync | None = None
-    _trust_proxy = False
-    _signer: Signer | None = None
-    _pairs: LazyPairs | None = None  # the Cookie header, parsed lazily: see get()
-    _header: str | None = None  # the Cookie header's text, once read
-    _https = False  # whether the request came over https, kept when the request is let go
-    _sent = False
+    # Slots: a request's Cookies is made, read and written a few times, and slot
+    # access is the cheapest there is.
+    __slots__ = ("__weakref__", "_header", "_https", "_pairs", "_pending", "_reader",
+                 "_sent", "_signer", "_source", "_sync", "_trust_proxy")
+    _source: Mapping[str, Any] | None  # the request, until seal() lets go of it
+    _reader: RequestReader
+    _trust_proxy: bool
+    _signer: Signer | None
+    _pending: dict[str, list[str]]
+    _sync: HeaderSync | None
+    _pairs: LazyPairs | None  # the Cookie header, parsed lazily: see get()
+    _header: str | None  # the Cookie header's text, once read
+    _https: bool  # whether the request came over https, once it is let go
+    _sent: bool
 
     if TYPE_CHECKING:
         # Bound by cookie_middleware.wsgi, so that this module imports no transport.
@@ -84,23 +88,21 @@ class Cookies:
         """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
         already knows the kind of request: the per-request path, kept short."""
         self = cls.__new__(cls)
-        if reader is not ENVIRON or trust_proxy or signer is not None:
-            self._setup(source, reader, trust_proxy, signer)
-        else:  # what _setup does for a plain environ, without another call
-            self._source = source
-            self._pending = {}
+        self._setup(source, reader, trust_proxy, signer)
         return self
 
     def _setup(self, source: Mapping[str, Any], reader: RequestReader, trust_proxy: bool,
                signer: Signer | None) -> None:
-        self._source: Mapping[str, Any] | None = source
-        if reader is not ENVIRON:
-            self._reader = reader
-        if trust_proxy:
-            self._trust_proxy = True
-        if signer is not None:
-            self._signer = signer
-        self._pending: dict[str, list[str]] = {}
+        self._source = source
+        self._reader = reader
+        self._trust_proxy = trust_proxy
+        self._signer = signer
+        self._pending = {}
+        self._sync = None
+        self._pairs = None
+        self._header = None
+        self._https = False
+        self._sent = False
 
     def belongs_to(self, request: Mapping[str, Any]) -> bool:
         """Whether this object was made for *request* (the very environ or scope)
@@ -138,11 +140,11 @@ class Cookies:
         pairs = self._pairs
         if pairs is None:
             pairs = self._pairs = LazyPairs(self.header)
-            value = pairs.get(name)
+            value = pairs.search(name)
         else:  # the common case after the first get: a dict lookup, no more calls
             value = pairs.found.get(name)
             if value is None:
-                value = pairs.get(name)
+                value = pairs.search(name)
         if value is None:
             return None
         return decode_uri_component(value) if "%" in value else value

@@ -167,9 +167,11 @@ def reader_for(request: object) -> tuple[MutableMapping[str, Any], RequestReader
     """The mapping behind *request* and the reader for it. Raises
     :class:`TypeError` for an object that is no request this package knows."""
     if type(request) is dict:  # the middlewares' case: a plain environ or scope
-        if request.get("type") in _SCOPE_TYPES:
+        kind = request.get("type")
+        if kind in _SCOPE_TYPES:
             return request, SCOPE
-        if "wsgi.version" in request:
+        # An environ has no "type" (its headers are all HTTP_*) and no "asgi".
+        if "wsgi.version" in request or (kind is None and "asgi" not in request):
             return request, ENVIRON
     scope = scope_of(request)
     if scope is not None:

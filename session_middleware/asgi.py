@@ -86,10 +86,13 @@ class SessionMiddleware:
                 "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
                 "(add it after SessionMiddleware: add_middleware wraps the app outwards)"
             )
-        outer = state.get(self.key)
-        if not (isinstance(outer, Session) and outer.cookies is cookies):
-            state[self.key] = self.settings.open(cookies, cross_site=_cross_site(scope))
-        state[STATE_KEY] = state[self.key]
+        session = state.get(self.key)
+        if not (isinstance(session, Session) and session.cookies is cookies):
+            # What settings.open() does, without the call: this runs on every request.
+            session = Session.__new__(Session)
+            session._begin(cookies, self.settings, _cross_site(scope))
+            state[self.key] = session
+        state[STATE_KEY] = session
         await self.app(scope, receive, send)
 
 

@@ -162,6 +162,8 @@ class Session:
     logout) so a token planted by an attacker never gains them.
     """
 
+    __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_token")
+
     if TYPE_CHECKING:
         # Bound by session_middleware.wsgi, so that this module imports no transport.
         @classmethod
@@ -186,7 +188,16 @@ class Session:
         self._cookies = cookies
         self._settings = settings
         name = settings.name
-        incoming = cookies.get(name, _SIGNED) if settings.signed else cookies.get(name)
+        if settings.signed:
+            incoming = cookies.get(name, _SIGNED)
+        else:
+            incoming = cookies.get(name)
+            if incoming and settings.accept_token(incoming):
+                # The usual request: its own token, written back (_write, inlined).
+                if settings.rolling:
+                    cookies.set(name, incoming, settings.options(), True)
+                self._token, self._new = incoming, False
+                return
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:

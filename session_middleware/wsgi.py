@@ -57,10 +57,11 @@ class SessionMiddleware:
         if isinstance(outer, Session) and outer.cookies is cookies:
             environ[ENVIRON_KEY] = outer
             return self.app(environ, start_response)
-        session = self.settings.open(
-            cookies, cross_site=environ.get("HTTP_SEC_FETCH_SITE") == "cross-site",
-            session_class=self.session_class,
-        )
+        # What settings.open() does, without the call: this runs on every request.
+        session_class = self.session_class
+        session = session_class.__new__(session_class)
+        session._begin(cookies, self.settings,
+                       environ.get("HTTP_SEC_FETCH_SITE") == "cross-site")
         environ[ENVIRON_KEY] = environ[self.key] = session
         return self.app(environ, start_response)
 
