@@ -35,7 +35,8 @@ def in_production() -> bool:
     the original reads ``process.env.ENV`` at every set."""
     data = getattr(os.environ, "_data", None)
     if type(data) is dict:
-        return bool(data.get(_ENV_KEY) == _PRODUCTION)
+        value: object = data.get(_ENV_KEY)
+        return value == _PRODUCTION
     return os.environ.get("ENV") == "production"  # os.environ replaced by a mapping
 
 
