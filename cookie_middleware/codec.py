@@ -114,7 +114,7 @@ class LazyPairs:
     :class:`~cookie_middleware.Cookies` uses this.
     """
 
-    __slots__ = ("_deferred", "_header", "_position", "_searches", "found")
+    __slots__ = ("_aside", "_header", "_position", "_searches", "found")
 
     # After this many searches, parsing the rest at once is cheaper than more.
     _MAX_SEARCHES = 2
@@ -134,8 +134,9 @@ class LazyPairs:
         self._searches = 0
         self.found: dict[str, str] = {}
         """The pairs parsed so far: a hit here is the answer ``get`` would give."""
-        # (start, end) spans of text set aside, before every piece parsed so far.
-        self._deferred: list[tuple[int, int]] | None = None
+        # The (start, end) span of text the last search passed over: it comes
+        # before every piece parsed so far, and the next search parses it first.
+        self._aside: tuple[int, int] | None = None
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
@@ -146,12 +147,12 @@ class LazyPairs:
         """``get`` for a *name* not in ``found``: parse as far as needed to find it."""
         found = self.found
         header = self._header
-        if self._deferred:
-            # This text comes before every piece parsed so far, and holds no
-            # piece called like a name asked for before: the first occurrence wins.
-            for start, end in self._deferred:
-                read_pairs(header[start:end], found)
-            self._deferred = None
+        aside = self._aside
+        if aside is not None:
+            # It holds no piece called like a name asked for before, and the
+            # first occurrence of a name wins: parse it before searching on.
+            read_pairs(header[aside[0]:aside[1]], found)
+            self._aside = None
             value = found.get(name)
             if value is not None:
                 return value
@@ -175,10 +176,9 @@ class LazyPairs:
                 if value and value[0] not in _EDGES and value[-1] not in _EDGES:
                     # Nothing to trim or unquote: read_pairs agrees.
                     found[name] = value
-                    if hit == start:  # the search goes on after this piece
-                        self._position = end + 1
-                    else:
-                        self._set_aside(start, hit - 1, end)
+                    if hit > start:
+                        self._aside = (start, hit - 2)  # up to the "; " before it
+                    self._position = end + 1
                     return value
                 first = start if hit == start else hit - 1
             else:
@@ -189,24 +189,17 @@ class LazyPairs:
                     first = -1
             if first >= 0:
                 read_pairs(header[first:end], found)
-                self._set_aside(start, first, end)
+                if first > start:
+                    self._aside = (start, first - 1)  # up to the ";" before it
+                self._position = end + 1
                 return found[name]
             false_hits += 1
             if false_hits > self._MAX_FALSE_HITS:
                 return self._parse_rest(name)
             hit = header.find(name, end + 1)  # no other place in this piece can make it
-        self._set_aside(start, len(header) + 1, len(header))
+        self._aside = (start, len(header))
+        self._position = len(header) + 1
         return None
-
-    def _set_aside(self, start: int, first: int, end: int) -> None:
-        """The piece at *first* ending at *end* is parsed: the text from *start*
-        up to it waits for a later ``get``, the search goes on after it."""
-        if first > start:
-            if self._deferred is None:
-                self._deferred = [(start, first - 1)]
-            else:
-                self._deferred.append((start, first - 1))
-        self._position = end + 1
 
     def _parse_rest(self, name: str) -> str | None:
         found = self.found
