@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 
 from ._js import (
     ASCII_WHITESPACE,
@@ -52,13 +51,22 @@ _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
 _NOT_A_TOKEN, _PLAIN_NAME, _PREFIXED_NAME = 0, 1, 2
 
 
-@lru_cache(maxsize=256)
+# The kinds of the valid names set so far. The same few names are set on every
+# request: a dict lookup costs less than matching them again, and less than an
+# lru_cache, which reorders its entries on every hit. Emptied when full, so
+# names made up per request cannot make it grow without end.
+_NAME_KINDS: dict[str, int] = {}
+_MAX_NAME_KINDS = 1024
+
+
 def _name_kind(name: str) -> int:
-    # The same few names are set on every request: remembering them is cheaper
-    # than matching them again.
     if _TOKEN.fullmatch(name) is None:
         return _NOT_A_TOKEN
-    return _PREFIXED_NAME if name.startswith("__") else _PLAIN_NAME
+    kind = _PREFIXED_NAME if name.startswith("__") else _PLAIN_NAME
+    if len(_NAME_KINDS) >= _MAX_NAME_KINDS:
+        _NAME_KINDS.clear()
+    _NAME_KINDS[name] = kind
+    return kind
 
 
 # What read_pairs may cut off either end of a value: whitespace and a quote.
@@ -264,7 +272,7 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
     if type(value) is not str and not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    kind = _name_kind(name)
+    kind = _NAME_KINDS.get(name) or _name_kind(name)
     if kind == _NOT_A_TOKEN:
         raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
     if options.encode is None:

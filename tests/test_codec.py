@@ -279,3 +279,17 @@ def test_cve_2024_47764_path_injection_is_refused() -> None:
 def test_serialize_never_writes_a_value_unencoded() -> None:
     header = serialize("a", "\r\n;\x00 \"\\,")
     assert header == "a=%0D%0A%3B%00%20%22%5C%2C"
+
+
+def test_names_are_checked_the_same_however_many_have_been_set() -> None:
+    """Valid names are remembered in a store that is emptied when full: after
+    thousands of distinct names, a bad name and the prefix rules still fail."""
+    for number in range(5_000):
+        assert serialize(f"name{number}", "v") == f"name{number}=v"
+    with pytest.raises(InvalidNameError, match="token: 'a b'"):
+        serialize("a b", "v")
+    with pytest.raises(PrefixError, match="__Host- prefix but not Secure"):
+        serialize("__Host-id", "v", path="/")
+    assert serialize("__Host-id", "v", path="/", secure=True) == "__Host-id=v; Path=/; Secure"
+    with pytest.raises(PrefixError, match="__Host- prefix but not Secure"):
+        serialize("__Host-id", "v", path="/")  # remembered as prefixed, checked again
