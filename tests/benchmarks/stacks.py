@@ -21,6 +21,7 @@ from session_middleware import Session
 from session_middleware.asgi import SessionMiddleware
 
 from .common import SIZES, TOKEN, best_microseconds, cell, make_header, table
+from .minimal import minimal_stack
 
 BODY = [b"hello"]
 WSGI_HEADERS = [("Content-Type", "text/plain")]
@@ -166,6 +167,7 @@ def scope_for(header: str) -> dict[str, Any]:
 def stack_table(budget: float, sizes: Iterable[int] = SIZES) -> list[str]:
     ours_wsgi = Cookies.middleware(Session.middleware(wsgi_reads_session))
     ours_asgi = CookiesMiddleware(SessionMiddleware(asgi_reads_session))
+    minimum = minimal_stack(wsgi_reads_session)
     flask = flask_apps()
     starlette = starlette_session()
     cookies = {"ours": f"_session={TOKEN}"}
@@ -186,6 +188,8 @@ def stack_table(budget: float, sizes: Iterable[int] = SIZES) -> list[str]:
             t = best_microseconds({
                 "wsgi bare": partial(one_wsgi, wsgi_bare, environ_for(header("ours"))),
                 "wsgi stack": partial(one_wsgi, ours_wsgi, environ_for(header("ours"))),
+                "wsgi minimum": partial(one_wsgi, minimum, environ_for(header("ours"))),
+                "find": partial(header("ours").find, "_session="),
                 "asgi bare": partial(drive, asgi_bare, scope_for(header("ours"))),
                 "asgi stack": partial(drive, ours_asgi, scope_for(header("ours"))),
             }, budget)
@@ -203,11 +207,15 @@ def stack_table(budget: float, sizes: Iterable[int] = SIZES) -> list[str]:
             wsgi = t["wsgi stack"] - t["wsgi bare"]
             asgi = t["asgi stack"] - t["asgi bare"]
             row = [f"{len(header('ours'))} B, session {where if existing else 'new'}",
-                   cell(wsgi), cell(asgi, wsgi)]
+                   cell(wsgi), cell(t["wsgi minimum"] - t["wsgi bare"], wsgi),
+                   cell(t["find"], wsgi), cell(asgi, wsgi)]
             row.append(cell(t["flask session"] - t["flask bare"], wsgi) if flask else "-")
             row.append(cell(t["starlette session"] - t["starlette bare"], asgi)
                        if starlette else "-")
             rows.append(row)
-    return table(["header", "WSGI stack overhead", "ASGI stack overhead (vs WSGI)",
+    return table(["header", "WSGI stack overhead",
+                  "hand-written minimum, WSGI (vs WSGI stack)",
+                  "of which any stack: str.find of the name (vs WSGI stack)",
+                  "ASGI stack overhead (vs WSGI)",
                   "Flask session overhead (vs WSGI stack)",
                   "Starlette SessionMiddleware overhead (vs ASGI stack)"], rows)
