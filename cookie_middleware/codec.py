@@ -122,7 +122,7 @@ class LazyPairs:
     :class:`~cookie_middleware.Cookies` uses this.
     """
 
-    __slots__ = ("_aside", "_header", "_position", "_searches", "found")
+    __slots__ = ("_aside", "_position", "_searches", "found", "header")
 
     # After this many searches, parsing the rest at once is cheaper than more.
     _MAX_SEARCHES = 2
@@ -137,7 +137,8 @@ class LazyPairs:
             raise TypeError(
                 f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
             )
-        self._header = header
+        self.header = header
+        """The Cookie header being parsed."""
         self._position = 0  # where the text not yet searched begins: a piece's start
         self._searches = 0
         self.found: dict[str, str] = {}
@@ -154,7 +155,7 @@ class LazyPairs:
     def search(self, name: str) -> str | None:
         """``get`` for a *name* not in ``found``: parse as far as needed to find it."""
         found = self.found
-        header = self._header
+        header = self.header
         aside = self._aside
         if aside is not None:
             # It holds no piece called like a name asked for before, and the
@@ -211,7 +212,7 @@ class LazyPairs:
 
     def _parse_rest(self, name: str) -> str | None:
         found = self.found
-        header = self._header
+        header = self.header
         read_pairs(header[self._position:], found)
         self._position = len(header) + 1
         return found.get(name)

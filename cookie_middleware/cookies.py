@@ -55,7 +55,7 @@ class Cookies:
 
     # Slots: a request's Cookies is made, read and written a few times, and slot
     # access is the cheapest there is.
-    __slots__ = ("__weakref__", "_header", "_https", "_pairs", "_pending", "_reader",
+    __slots__ = ("__weakref__", "_https", "_pairs", "_pending", "_reader",
                  "_sent", "_signer", "_source", "_sync", "_trust_proxy")
     _source: Mapping[str, Any] | None  # the request, until seal() lets go of it
     _reader: RequestReader
@@ -63,8 +63,7 @@ class Cookies:
     _signer: Signer | None
     _pending: dict[str, list[str]]
     _sync: HeaderSync | None
-    _pairs: LazyPairs | None  # the Cookie header, parsed lazily: see get()
-    _header: str | None  # the Cookie header's text, once read
+    _pairs: LazyPairs | None  # the Cookie header, once read, parsed lazily: see get()
     _https: bool  # whether the request came over https, once it is let go
     _sent: bool
 
@@ -100,7 +99,6 @@ class Cookies:
         self._pending = {}
         self._sync = None
         self._pairs = None
-        self._header = None
         self._https = False
         self._sent = False
 
@@ -139,7 +137,7 @@ class Cookies:
                 return self._need_signer(name).read(self, name)
         pairs = self._pairs
         if pairs is None:
-            pairs = self._pairs = LazyPairs(self.header)
+            pairs = self._read_header()
             value = pairs.search(name)
         else:  # the common case after the first get: a dict lookup, no more calls
             value = pairs.found.get(name)
@@ -155,7 +153,7 @@ class Cookies:
         # Each piece of the header is parsed at most once and only when needed.
         pairs = self._pairs
         if pairs is None:
-            pairs = self._pairs = LazyPairs(self.header)
+            pairs = self._read_header()
         return pairs.get(name)
 
     def _need_signer(self, name: str) -> Signer:
@@ -171,12 +169,16 @@ class Cookies:
     def header(self) -> str:
         """The request's Cookie header as text (UTF-8 where the bytes are valid
         UTF-8, latin-1 otherwise), read when first asked for."""
-        header = self._header
-        if header is None:
-            source = self._source
-            # seal() reads the header before it lets go of the request
-            header = self._header = "" if source is None else self._reader.header(source)
-        return header
+        pairs = self._pairs
+        return (self._read_header() if pairs is None else pairs).header
+
+    def _read_header(self) -> LazyPairs:
+        """Read the Cookie header, once, for a lazy parse of its pairs."""
+        source = self._source
+        # (seal() lets go of the request entirely only once the header was read.)
+        header = "" if source is None else self._reader.header(source)
+        pairs = self._pairs = LazyPairs(header)
+        return pairs
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, **attributes: object) -> None:
@@ -276,7 +278,7 @@ class Cookies:
             source = self._source
             if source is None:
                 pass
-            elif self._header is None:  # keep what a later get() would read
+            elif self._pairs is None:  # keep what a later get() would read
                 self._source = self._reader.detach(source)
             else:
                 self._https = self._reader.https(source, self._trust_proxy)
