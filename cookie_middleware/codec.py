@@ -177,8 +177,10 @@ class LazyPairs:
             end = header.find(";", after)
             if end < 0:
                 end = len(header)
-            if header.startswith("=", after) and (
-                    hit == start or header.startswith("; ", hit - 2)):
+            # (Indexing costs less than startswith.)
+            if after < len(header) and header[after] == "=" and (
+                    hit == start or (hit >= 2 and header[hit - 1] == " "
+                                     and header[hit - 2] == ";")):
                 # The usual spelling, "; name=value": no need to look for the
                 # piece's start and its "=".
                 value = header[after + 1:end]

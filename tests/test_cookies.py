@@ -50,6 +50,16 @@ def set_cookies(response: Response) -> list[str]:
         pytest.param("a=1", "b", None, id="absent"),
         pytest.param("a=%E2%82%AC", "a", "\u20ac", id="decoded"),
         pytest.param("a=1; a=2", "a", "1", id="first-wins"),
+        pytest.param(" a=1;", "a", "1", id="leading-space-trailing-semicolon"),
+        pytest.param("x=0;a=1", "a", "1", id="no-space-after-semicolon"),
+        pytest.param("x=0;  a=1", "a", "1", id="two-spaces"),
+        pytest.param("xa=0; a=1", "a", "1", id="inside-an-earlier-name"),
+        pytest.param("x=a=0; a=1", "a", "1", id="inside-an-earlier-value"),
+        pytest.param("x=1; a =2; a=3", "a", "2", id="space-before-equals-comes-first"),
+        pytest.param("x=1; a", "a", None, id="name-without-equals-at-end"),
+        pytest.param("a", "a", None, id="only-the-name"),
+        pytest.param('x=1; a="q"', "a", "q", id="quoted"),
+        pytest.param("x=1; a= 2 ", "a", "2", id="value-trimmed"),
     ],
 )
 def test_get(header: str | None, name: str, expected: str | None) -> None:

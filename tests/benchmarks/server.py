@@ -2,16 +2,19 @@
 
     pip install -e '.[test,bench]' && python -m tests.benchmarks.server
 
-Serves a hello-world WSGI app from waitress on 127.0.0.1 four times, each in its
+Serves a hello-world WSGI app from waitress on 127.0.0.1 five times, each in its
 own process: bare; bare but sending the very Set-Cookie header the session writes
 (what those bytes cost the server and the client); bare after a plain Python loop
 about as long as the stack's work in a tight loop (what any such work costs in this
-server); and wrapped in ``Cookies.middleware(Session.middleware(app))``. Drives them with ``wrk``
-(keep-alive connections, a 1 KB Cookie header with an existing session) in
-rotating rounds, the server on one core and wrk on another, and prints each round
-and the ratios of the best rounds. Starts
-and stops its servers and load generator by PID; needs ``wrk`` on the PATH
-(Debian's ``wrk`` package).
+server); the hand-written minimum of :mod:`.minimal` (the least any session stack
+can do); and wrapped in ``Cookies.middleware(Session.middleware(app))``. Drives
+them with ``wrk`` (keep-alive connections, a 1 KB Cookie header with an existing
+session) in rotating rounds, the server on one core and wrk on another, and
+prints each round, the ratios of the best rounds and the median of the per-round
+ratios, and, on Linux, the server's CPU time per request read from
+``/proc/<pid>/stat`` (steadier than a rate on a shared machine). Starts and stops
+its servers and load generator by PID; needs ``wrk`` on the PATH (Debian's
+``wrk`` package).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import timeit
@@ -29,6 +33,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .common import TOKEN, make_header
+from .minimal import minimal_stack
 
 
 def hello(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -78,6 +83,7 @@ def serve(kind: str) -> None:
     from session_middleware import Session
 
     apps = {"bare": hello, "bare+cookie": hello_with_cookie, "bare+python": hello_after_python,
+            "minimum": minimal_stack(hello_with_session),
             "stack": Cookies.middleware(Session.middleware(hello_with_session))}
     app = apps[kind]
     # Under load waitress logs every queued request; that is the load, not news.
@@ -96,15 +102,26 @@ def serve(kind: str) -> None:
 
 
 @contextmanager
-def server(kind: str) -> Iterator[int]:
+def server(kind: str) -> Iterator[tuple[int, int]]:
+    """Serve *kind* in a child process: yields its port and PID."""
     process = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.server", "--serve", kind],
                                stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        yield int(process.stdout.readline())
+        yield int(process.stdout.readline()), process.pid
     finally:
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of process *pid* so far, where ``/proc`` tells it."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # With two cores or more, the server and the load generator get one each, so that
@@ -112,7 +129,8 @@ def server(kind: str) -> Iterator[int]:
 SPLIT_CPUS = hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
 
 
-def wrk(port: int, seconds: int, connections: int, header: str) -> float:
+def wrk(port: int, seconds: int, connections: int, header: str) -> tuple[float, int]:
+    """Drive the server on *port*: requests per second, and requests made."""
     pin = ["taskset", "-c", "1"] if SPLIT_CPUS and shutil.which("taskset") else []
     output = subprocess.run(
         [*pin, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {header}",
@@ -122,10 +140,11 @@ def wrk(port: int, seconds: int, connections: int, header: str) -> float:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors", output)
     if errors:
         raise RuntimeError(f"wrk saw errors:\n{output}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if match is None:
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    made = re.search(r"(\d+) requests in", output)
+    if rate is None or made is None:
         raise RuntimeError(f"no Requests/sec in wrk's output:\n{output}")
-    return float(match.group(1))
+    return float(rate.group(1)), int(made.group(1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=3, help="per wrk run (default 3)")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--serve", choices=["bare", "bare+cookie", "bare+python", "stack"],
+    parser.add_argument("--serve",
+                        choices=["bare", "bare+cookie", "bare+python", "minimum", "stack"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -143,28 +163,49 @@ def main(argv: list[str] | None = None) -> int:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     header = make_header(1024, session=f"_session={TOKEN}")
-    kinds = ("bare", "bare+cookie", "bare+python", "stack")
-    best = dict.fromkeys(kinds, 0.0)
+    kinds = ("bare", "bare+cookie", "bare+python", "minimum", "stack")
+    rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     loop = min(timeit.repeat(busy, number=10000, repeat=5)) / 10000 * 1e6
     with server("bare") as bare, server("bare+cookie") as cookie, \
-            server("bare+python") as python, server("stack") as stack:
-        ports = dict(zip(kinds, (bare, cookie, python, stack), strict=True))
+            server("bare+python") as python, server("minimum") as minimum, \
+            server("stack") as stack:
+        served = dict(zip(kinds, (bare, cookie, python, minimum, stack), strict=True))
         for kind in kinds:  # warm up
-            wrk(ports[kind], 1, args.connections, header)
+            wrk(served[kind][0], 1, args.connections, header)
         for number in range(args.rounds):
             # Rotate the order each round, so no app always runs first or last.
-            order = kinds[number % 4:] + kinds[:number % 4]
+            order = kinds[number % len(kinds):] + kinds[:number % len(kinds)]
             for kind in order:
-                rate = wrk(ports[kind], args.seconds, args.connections, header)
-                best[kind] = max(best[kind], rate)
+                port, pid = served[kind]
+                before = cpu_seconds(pid)
+                rate, made = wrk(port, args.seconds, args.connections, header)
+                after = cpu_seconds(pid)
+                rates[kind].append(rate)
+                if before is not None and after is not None:
+                    cpu[kind].append((after - before) / made * 1e6)
                 print(f"round {number + 1}: {kind:11} {rate:9.0f} req/s", flush=True)
-    print(f"\n| waitress, 4 threads, wrk -c{args.connections}, 1 KB header | req/s, best round "
-          "| against the bare app |\n|---|---|---|")
     labels = {"bare": "bare app", "bare+cookie": "bare app + the stack's Set-Cookie header",
               "bare+python": f"bare app + {loop:.1f} us of plain Python (in a tight loop)",
+              "minimum": "hand-written minimum stack (tests/benchmarks/minimal.py)",
               "stack": "Cookies + Session stack"}
+    best = {kind: max(rates[kind]) for kind in kinds}
+    # Rounds are rotated in time, so a round's ratio compares neighbours.
+    ratios = {kind: statistics.median(rate / bare_rate for rate, bare_rate
+                                      in zip(rates[kind], rates["bare"], strict=True))
+              for kind in kinds}
+    print(f"\n| waitress, 4 threads, wrk -c{args.connections}, 1 KB header | req/s, best round "
+          "| best against bare | median of rounds against bare "
+          "| server CPU per request (median) | over bare |\n|---|---|---|---|---|---|")
     for kind in kinds:
-        print(f"| {labels[kind]} | {best[kind]:.0f} | {best[kind] / best['bare']:.3f} |")
+        if cpu[kind] and cpu["bare"]:
+            used = statistics.median(cpu[kind])
+            over = used - statistics.median(cpu["bare"])
+            cpu_cells = f"{used:.1f} us | {over:+.1f} us"
+        else:
+            cpu_cells = "- | -"
+        print(f"| {labels[kind]} | {best[kind]:.0f} | {best[kind] / best['bare']:.3f} "
+              f"| {ratios[kind]:.3f} | {cpu_cells} |")
     return 0
 
 
