@@ -242,6 +242,37 @@ def test_secure_cookie_guard(environ: dict[str, str], trust_proxy: bool, allowed
         assert set_cookies(response) == ["plain=1"]
 
 
+@pytest.mark.parametrize("read_before", [True, False], ids=["read-before", "unread-before"])
+@pytest.mark.parametrize(
+    ("environ", "trust_proxy", "https"),
+    [
+        pytest.param({}, False, False, id="http"),
+        pytest.param({"wsgi.url_scheme": "https"}, False, True, id="https"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, True, True, id="proxy-trusted"),
+        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, False, False, id="proxy-not-trusted"),
+    ],
+)
+def test_get_and_secure_answer_the_same_after_the_response_starts(
+        environ: dict[str, str], trust_proxy: bool, https: bool, read_before: bool) -> None:
+    """The response's start lets go of the request (no reference cycle); what
+    get, header and secure answer does not change."""
+    answers: list[tuple[str | None, str, bool]] = []
+
+    def app(env: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        cookies = get_cookies(env)
+        if read_before:
+            answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        env["HTTP_COOKIE"] = "a=changed"  # what the request said is kept, not this
+        answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        return [b"ok"]
+
+    request = Request.blank("/", environ=dict[str, Any](environ), headers={"Cookie": "a=1; b=2"})
+    request.get_response(Cookies.middleware(app, trust_proxy=trust_proxy))
+    assert answers[-1] == ("2", "a=1; b=2", https)
+    assert len(set(answers)) == 1
+
+
 def test_no_state_shared_between_requests() -> None:
     seen: list[Cookies] = []
 
