@@ -207,17 +207,18 @@ def test_error_restart_with_exc_info_keeps_cookies() -> None:
     assert [value for field, value in headers if field == "Set-Cookie"] == ["a=1"]
 
 
-@pytest.mark.parametrize(
-    ("environ", "trust_proxy", "allowed"),
-    [
-        pytest.param({}, False, False, id="http"),
-        pytest.param({"wsgi.url_scheme": "https"}, False, True, id="https"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, False, False, id="proxy-not-trusted"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, True, True, id="proxy-trusted"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "HTTPS, http"}, True, True, id="proxy-list"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "http"}, True, False, id="proxy-says-http"),
-    ],
-)
+# (environ, trust_proxy, whether the request counts as https)
+SCHEMES = [
+    pytest.param({}, False, False, id="http"),
+    pytest.param({"wsgi.url_scheme": "https"}, False, True, id="https"),
+    pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, False, False, id="proxy-not-trusted"),
+    pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, True, True, id="proxy-trusted"),
+    pytest.param({"HTTP_X_FORWARDED_PROTO": "HTTPS, http"}, True, True, id="proxy-list"),
+    pytest.param({"HTTP_X_FORWARDED_PROTO": "http"}, True, False, id="proxy-says-http"),
+]
+
+
+@pytest.mark.parametrize(("environ", "trust_proxy", "allowed"), SCHEMES)
 def test_secure_cookie_guard(environ: dict[str, str], trust_proxy: bool, allowed: bool) -> None:
     outcome: list[str] = []
 
@@ -243,15 +244,7 @@ def test_secure_cookie_guard(environ: dict[str, str], trust_proxy: bool, allowed
 
 
 @pytest.mark.parametrize("read_before", [True, False], ids=["read-before", "unread-before"])
-@pytest.mark.parametrize(
-    ("environ", "trust_proxy", "https"),
-    [
-        pytest.param({}, False, False, id="http"),
-        pytest.param({"wsgi.url_scheme": "https"}, False, True, id="https"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, True, True, id="proxy-trusted"),
-        pytest.param({"HTTP_X_FORWARDED_PROTO": "https"}, False, False, id="proxy-not-trusted"),
-    ],
-)
+@pytest.mark.parametrize(("environ", "trust_proxy", "https"), SCHEMES)
 def test_get_and_secure_answer_the_same_after_the_response_starts(
         environ: dict[str, str], trust_proxy: bool, https: bool, read_before: bool) -> None:
     """The response's start lets go of the request (no reference cycle); what
