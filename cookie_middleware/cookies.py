@@ -276,13 +276,12 @@ class Cookies:
         if not self._sent:
             self._sent = True
             source = self._source
-            if source is None:
-                pass
-            elif self._pairs is None:  # keep what a later get() would read
-                self._source = self._reader.detach(source)
-            else:
-                self._https = self._reader.https(source, self._trust_proxy)
-                self._source = None
+            if source is not None:
+                if self._pairs is None:  # keep a copy of what get() and secure read
+                    self._source = self._reader.detach(source)
+                else:  # the header is read: only secure needs the request still
+                    self._https = self._reader.https(source, self._trust_proxy)
+                    self._source = None
         pending = self._pending
         if not pending:
             return []

@@ -189,16 +189,7 @@ class Session:
         self._cookies = cookies
         self._settings = settings
         name = settings.name
-        if settings.signed:
-            incoming = cookies.get(name, _SIGNED)
-        else:
-            incoming = cookies.get(name)
-            if incoming and settings.accept_token(incoming):
-                # The usual request: its own token, written back (_write, inlined).
-                if settings.rolling:
-                    cookies.set(name, incoming, settings.options(), True)
-                self._token, self._new = incoming, False
-                return
+        incoming = cookies.get(name, _SIGNED) if settings.signed else cookies.get(name)
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:
