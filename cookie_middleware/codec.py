@@ -72,6 +72,20 @@ def _name_kind(name: str) -> int:
 # What read_pairs may cut off either end of a value: whitespace and a quote.
 _EDGES = JS_WHITESPACE + '"'
 
+# The names a parse can return (no ";" or "=" in them, nothing to trim at either
+# end) that have been asked for: remembered, as the names render checks are,
+# because LazyPairs' search assumes it of every name it looks for.
+_FINDABLE: set[str] = set()
+
+
+def _findable(name: str) -> bool:
+    if ";" in name or "=" in name or name.strip(JS_WHITESPACE) != name:
+        return False
+    if len(_FINDABLE) >= _MAX_NAME_KINDS:
+        _FINDABLE.clear()
+    _FINDABLE.add(name)
+    return True
+
 # Browsers ignore a cookie whose name and value together exceed this many bytes.
 _MAX_COOKIE_BYTES = 4096
 
@@ -154,6 +168,8 @@ class LazyPairs:
 
     def search(self, name: str) -> str | None:
         """``get`` for a *name* not in ``found``: parse as far as needed to find it."""
+        if name not in _FINDABLE and not _findable(name):
+            return None  # no piece of any header is called that
         found = self.found
         header = self.header
         aside = self._aside

@@ -60,6 +60,12 @@ def set_cookies(response: Response) -> list[str]:
         pytest.param("a", "a", None, id="only-the-name"),
         pytest.param('x=1; a="q"', "a", "q", id="quoted"),
         pytest.param("x=1; a= 2 ", "a", "2", id="value-trimmed"),
+        # Names no parse returns: with "=" or ";" in them, or with space to trim.
+        pytest.param("a==x", "a=", None, id="name-with-equals"),
+        pytest.param("a;b=1", "a;b", None, id="name-with-semicolon"),
+        pytest.param("x=1;  a=2", " a", None, id="name-with-leading-space"),
+        pytest.param("a =1", "a ", None, id="name-with-trailing-space"),
+        pytest.param("=x", "", "x", id="empty-name"),
     ],
 )
 def test_get(header: str | None, name: str, expected: str | None) -> None:
