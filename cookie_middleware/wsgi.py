@@ -51,8 +51,7 @@ class CookiesMiddleware:
         if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(environ):
             return self.app(environ, start_response)
         if self.cookies_class is Cookies:  # what Cookies(environ) makes, without probing
-            cookies = Cookies.__new__(Cookies)
-            cookies._setup(environ, ENVIRON, self.trust_proxy, self.signer)
+            cookies = Cookies._bind(environ, ENVIRON, self.trust_proxy, self.signer)
         else:
             cookies = self.cookies_class(environ, trust_proxy=self.trust_proxy,
                                          signer=self.signer)
