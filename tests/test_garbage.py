@@ -78,6 +78,19 @@ def test_wsgi_stack_leaves_no_cycles(path: str, cookie: str | None) -> None:
 
 
 @pytest.mark.usefixtures("collector_off")
+def test_cookies_alone_never_reading_the_header_leave_no_cycles() -> None:
+    """Unread, the header is copied out when the response starts; the request
+    itself is let go of all the same."""
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        get_cookies(environ).set("seen", "1")
+        return Response("ok")(environ, start_response)
+
+    wrapped = Cookies.middleware(app)
+    headers = {"Cookie": "theme=dark"}
+    assert unreachable_after(lambda: Request.blank("/", headers=headers).get_response(wrapped)) == 0
+
+
+@pytest.mark.usefixtures("collector_off")
 @pytest.mark.parametrize("path", ["/", "/reset"])
 def test_asgi_stack_leaves_no_cycles(path: str) -> None:
     app = CookiesMiddleware(SessionMiddleware(asgi_app))
