@@ -94,13 +94,15 @@ class CookiesMiddleware:
         try:
             await self.app(scope, receive, send_with_cookies)
         finally:
-            cookies.seal()  # let go of the scope, which refers to us
+            if not cookies.sent:  # the app returned or raised before any response start
+                cookies.seal()  # let go of the scope, which refers to us
 
 
 def cookies_in_scope(scope: Scope) -> Cookies:
     """The :class:`Cookies` that :class:`CookiesMiddleware` made for *scope*."""
     state = scope.get("state")
-    cookies = state.get(STATE_KEY) if isinstance(state, MutableMapping) else None
+    cookies = (state.get(STATE_KEY)
+               if type(state) is dict or isinstance(state, MutableMapping) else None)
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: add cookie_middleware.asgi.CookiesMiddleware "

@@ -39,7 +39,9 @@ def scope_of(request: object) -> MutableMapping[str, Any] | None:
     candidate = request if type(request) is dict else getattr(request, "scope", None)
     if candidate is None:
         candidate = request
-    if isinstance(candidate, MutableMapping) and candidate.get("type") in _SCOPE_TYPES:
+    # (type() first: a dict, as servers make scopes, skips the slower ABC check.)
+    if ((type(candidate) is dict or isinstance(candidate, MutableMapping))
+            and candidate.get("type") in _SCOPE_TYPES):
         return candidate
     return None
 

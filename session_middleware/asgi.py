@@ -80,7 +80,9 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.get("state")
-        cookies = state.get(COOKIES_KEY) if isinstance(state, MutableMapping) else None
+        # (A dict, as servers make it, without the slower check against the ABC.)
+        cookies = (state.get(COOKIES_KEY)
+                   if type(state) is dict or isinstance(state, MutableMapping) else None)
         if cookies is None or state is None:
             raise MissingCookiesError(
                 "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
@@ -101,7 +103,7 @@ def session_in_scope(scope: Scope, name: str | None = None) -> Session:
     (for cookie *name*, when given)."""
     state: Any = scope.get("state")
     session = (state.get(STATE_KEY if name is None else f"{STATE_KEY}:{name}")
-               if isinstance(state, MutableMapping) else None)
+               if type(state) is dict or isinstance(state, MutableMapping) else None)
     if not isinstance(session, Session):
         raise MissingSessionError(
             "no Session on this request: add session_middleware.asgi.SessionMiddleware "
