@@ -325,7 +325,7 @@ def normalize_options(options: Mapping[str, object] | None = None,
     """
     if type(options) is CookieOptions and not attributes:
         return options  # checked when it was made
-    if options is not None and not isinstance(options, Mapping):
+    if options is not None and type(options) is not dict and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
     options = options or {}
     # The same options recur on every request, so the checked result is cached.
