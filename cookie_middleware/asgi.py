@@ -29,6 +29,7 @@ __all__ = [
     "Scope",
     "Send",
     "cookies_in_scope",
+    "scope_state",
     "with_headers",
 ]
 
@@ -98,11 +99,18 @@ class CookiesMiddleware:
                 cookies.seal()  # let go of the scope, which refers to us
 
 
+def scope_state(scope: Scope) -> MutableMapping[str, Any] | None:
+    """The connection's state (``scope["state"]``, Starlette's ``request.state``),
+    or ``None`` when the scope has none."""
+    state = scope.get("state")
+    # type() first: a dict, as servers make it, skips the slower check against the ABC.
+    return state if type(state) is dict or isinstance(state, MutableMapping) else None
+
+
 def cookies_in_scope(scope: Scope) -> Cookies:
     """The :class:`Cookies` that :class:`CookiesMiddleware` made for *scope*."""
-    state = scope.get("state")
-    cookies = (state.get(STATE_KEY)
-               if type(state) is dict or isinstance(state, MutableMapping) else None)
+    state = scope_state(scope)
+    cookies = state.get(STATE_KEY) if state is not None else None
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: add cookie_middleware.asgi.CookiesMiddleware "

@@ -8,13 +8,12 @@ and FastAPI's ``request.state.session``). It needs
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from cookie_middleware import serialize
 from cookie_middleware.asgi import STATE_KEY as COOKIES_KEY
-from cookie_middleware.asgi import ASGIApp, Receive, Scope, Send
+from cookie_middleware.asgi import ASGIApp, Receive, Scope, Send, scope_state
 
 from .errors import MissingCookiesError, MissingSessionError
 from .session import Session, SessionSettings
@@ -79,10 +78,8 @@ class SessionMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        state = scope.get("state")
-        # (A dict, as servers make it, without the slower check against the ABC.)
-        cookies = (state.get(COOKIES_KEY)
-                   if type(state) is dict or isinstance(state, MutableMapping) else None)
+        state = scope_state(scope)
+        cookies = state.get(COOKIES_KEY) if state is not None else None
         if cookies is None or state is None:
             raise MissingCookiesError(
                 "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
@@ -101,9 +98,9 @@ class SessionMiddleware:
 def session_in_scope(scope: Scope, name: str | None = None) -> Session:
     """The :class:`Session` that :class:`SessionMiddleware` made for *scope*
     (for cookie *name*, when given)."""
-    state: Any = scope.get("state")
+    state = scope_state(scope)
     session = (state.get(STATE_KEY if name is None else f"{STATE_KEY}:{name}")
-               if type(state) is dict or isinstance(state, MutableMapping) else None)
+               if state is not None else None)
     if not isinstance(session, Session):
         raise MissingSessionError(
             "no Session on this request: add session_middleware.asgi.SessionMiddleware "
