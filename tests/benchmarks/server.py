@@ -82,6 +82,8 @@ def serve(kind: str) -> None:
     from cookie_middleware import Cookies
     from session_middleware import Session
 
+    from ..load.waitress_run import run_until_stopped
+
     apps = {"bare": hello, "bare+cookie": hello_with_cookie, "bare+python": hello_after_python,
             "minimum": minimal_stack(hello_with_session),
             "stack": Cookies.middleware(Session.middleware(hello_with_session))}
@@ -91,14 +93,7 @@ def serve(kind: str) -> None:
     if SPLIT_CPUS:
         os.sched_setaffinity(0, {0})  # the server on one core, wrk on the other
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(server.effective_port, flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    run_until_stopped(server, str(server.effective_port))
 
 
 @contextmanager

@@ -11,6 +11,7 @@
 // options.expires is milliseconds since the epoch.
 'use strict';
 
+const answer = require('./answer');
 const cookie024 = require('cookie-0.2.4');
 const cookie111 = require('cookie-1.1.1');
 const cryptiles = require('cryptiles');
@@ -44,11 +45,7 @@ function isToken(token) {
   return bytes.length === 192 && bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_') === token;
 }
 
-let input = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => { input += chunk; });
-process.stdin.on('end', () => {
-  const request = JSON.parse(input);
+answer((request) => {
   const reply = {};
   if (request.parse) {
     // Entries, not the object itself, so that prototype names are visible as absent.
@@ -67,5 +64,5 @@ process.stdin.on('end', () => {
   }
   if (request.checkTokens) reply.checkTokens = request.checkTokens.map(isToken);
   if (request.protoNames) reply.protoNames = Object.getOwnPropertyNames(Object.prototype);
-  process.stdout.write(JSON.stringify(reply));
+  return reply;
 });

@@ -13,6 +13,7 @@
 //                                                 -> Express res.cookie(..., {signed: true})
 'use strict';
 
+const answer = require('./answer');
 const signature = require('cookie-signature');
 const Keygrip = require('keygrip');
 const Cookies = require('cookies');
@@ -47,11 +48,7 @@ function expressCookie({ secret, name, value, options }) {
   return [].concat(headers['set-cookie'] || []);
 }
 
-let input = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => { input += chunk; });
-process.stdin.on('end', () => {
-  const request = JSON.parse(input);
+answer((request) => {
   const reply = {};
   if (request.sign) reply.sign = request.sign.map(([v, s]) => signature.sign(v, s));
   if (request.unsign) reply.unsign = request.unsign.map(([v, s]) => signature.unsign(v, s));
@@ -86,5 +83,5 @@ process.stdin.on('end', () => {
     });
   }
   if (request.expressCookie) reply.expressCookie = request.expressCookie.map(expressCookie);
-  process.stdout.write(JSON.stringify(reply));
+  return reply;
 });

@@ -6,29 +6,18 @@ down and it prints ``stopped``. Used by test_load.py; runnable by hand as well.
 
 from __future__ import annotations
 
-import signal
 import sys
 
 from example_loader import load_example  # this folder: the script's own
 from waitress import create_server  # type: ignore[import-untyped]
+from waitress_run import run_until_stopped  # this folder as well
 
 
 def main() -> int:
     module = load_example("plain_wsgi")
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = create_server(module.app, host="127.0.0.1", port=port, threads=8)
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"listening {server.effective_port}", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    run_until_stopped(server, f"listening {server.effective_port}")
     print("stopped", flush=True)
     return 0
 
