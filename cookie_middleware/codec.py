@@ -86,6 +86,7 @@ def _findable(name: str) -> bool:
     _FINDABLE.add(name)
     return True
 
+
 # Browsers ignore a cookie whose name and value together exceed this many bytes.
 _MAX_COOKIE_BYTES = 4096
 
