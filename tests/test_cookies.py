@@ -364,6 +364,55 @@ def test_get_returns_the_text_that_was_sent(raw: bytes, name: str, expected: str
     assert seen == [expected]
 
 
+class CountingList(list[Any]):
+    """A header list that counts the entries read from it, one by one or by iteration."""
+
+    touched = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        result = super().__getitem__(index)
+        self.touched += len(result) if isinstance(index, slice) else 1
+        return result
+
+    def __iter__(self) -> Any:
+        self.touched += len(self)
+        return super().__iter__()
+
+
+def _webob_response() -> tuple[Any, CountingList]:
+    response = Response("ok")
+    response.headerlist = CountingList(response.headerlist)
+    return response, response.headerlist
+
+
+def _starlette_response() -> tuple[Any, CountingList]:
+    from starlette.responses import Response as StarletteResponse
+
+    response = StarletteResponse("ok")
+    response.raw_headers = CountingList(response.raw_headers)
+    return response, response.raw_headers
+
+
+@pytest.mark.parametrize("make", [pytest.param(_webob_response, id="webob"),
+                                  pytest.param(_starlette_response, id="starlette")])
+def test_response_mode_reads_the_header_list_a_bounded_number_of_times(
+        make: Callable[[], tuple[Any, CountingList]]) -> None:
+    """Linear in the number of sets, counted rather than timed: adding cookies and
+    overwriting the newest never walks the response's whole header list."""
+    response, headers = make()
+    cookies = Cookies(Request.blank("/").environ, response)
+    sets = 4000
+    for number in range(sets // 2):
+        cookies.set(f"c{number}", "v")
+    for number in range(sets // 2):
+        cookies.set("c1999", str(number), None, True)
+    assert headers.touched <= 2 * sets, headers.touched
+    assert cookies.headers()[-1] == f"c1999={sets // 2 - 1}"
+    written = [value.decode() if isinstance(value, bytes) else value
+               for name, value in headers if name in ("Set-Cookie", b"set-cookie")]
+    assert written == cookies.headers()
+
+
 def test_webob_response_mode_stays_linear_and_in_order() -> None:
     """Each set touches only its own cookie's headers in the WebOb response."""
     response = Response("ok")
