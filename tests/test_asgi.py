@@ -454,3 +454,38 @@ def test_a_kept_token_is_rewritten_only_when_rolling(rolling: bool, written: boo
     stack = CookiesMiddleware(SessionMiddleware(hello, rolling=rolling))
     reply = request(stack, headers=[(b"cookie", f"_session={TOKEN}".encode())])
     assert reply.set_cookies == ([f"_session={TOKEN}; Path=/; HttpOnly"] if written else [])
+
+
+@pytest.mark.parametrize("read_before", [True, False], ids=["read-before", "unread-before"])
+@pytest.mark.parametrize(
+    ("scheme", "forwarded", "trust_proxy", "https"),
+    [
+        pytest.param("http", None, False, False, id="http"),
+        pytest.param("https", None, False, True, id="https"),
+        pytest.param("http", b"https", True, True, id="proxy-trusted"),
+        pytest.param("http", b"https", False, False, id="proxy-not-trusted"),
+    ],
+)
+def test_get_and_secure_answer_the_same_after_the_response_starts(
+        scheme: str, forwarded: bytes | None, trust_proxy: bool, https: bool,
+        read_before: bool) -> None:
+    """As on WSGI: the response's start lets go of the scope, and what get,
+    header and secure answer does not change."""
+    answers: list[tuple[str | None, str, bool]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        cookies = get_cookies(scope)
+        if read_before:
+            answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        scope["headers"] = [(b"cookie", b"a=changed")]  # what the request said is kept
+        answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    headers = [(b"cookie", b"a=1; b=2")]
+    if forwarded is not None:
+        headers.append((b"x-forwarded-proto", forwarded))
+    asyncio.run(call(CookiesMiddleware(app, trust_proxy=trust_proxy),
+                     http_scope(headers=headers, scheme=scheme)))
+    assert answers[-1] == ("2", "a=1; b=2", https)
+    assert len(set(answers)) == 1
