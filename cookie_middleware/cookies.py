@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Cookies"]
 
+# What get() looks in before the header is read: always empty, never written to.
+_NOTHING_FOUND: dict[str, str] = {}
+
 _EPOCH = 0  # unset() expires the cookie at the epoch, as the original does
 
 
@@ -55,7 +58,7 @@ class Cookies:
 
     # Slots: a request's Cookies is made, read and written a few times, and slot
     # access is the cheapest there is.
-    __slots__ = ("__weakref__", "_https", "_pairs", "_pending", "_reader",
+    __slots__ = ("__weakref__", "_found", "_https", "_pairs", "_pending", "_reader",
                  "_sent", "_signer", "_source", "_sync", "_trust_proxy")
     _source: Mapping[str, Any] | None  # the request, until seal() lets go of it
     _reader: RequestReader
@@ -64,6 +67,7 @@ class Cookies:
     _pending: dict[str, list[str]]
     _sync: HeaderSync | None
     _pairs: LazyPairs | None  # the Cookie header, once read, parsed lazily: see get()
+    _found: dict[str, str]  # the pairs parsed so far: _pairs.found, once there is one
     _https: bool  # whether the request came over https, once it is let go
     _sent: bool
 
@@ -99,6 +103,7 @@ class Cookies:
         self._pending = {}
         self._sync = None
         self._pairs = None
+        self._found = _NOTHING_FOUND
         self._https = False
         self._sent = False
 
@@ -130,22 +135,21 @@ class Cookies:
         only if its signature verifies with the signer's secrets (see
         :mod:`cookie_middleware.signing`), else ``None``.
         """
-        if options is not None or signed:
-            if options is not None:
-                signed = _signed_option(options, signed)
-            if signed:
-                return self._need_signer(name).read(self, name)
-        pairs = self._pairs
-        if pairs is None:
-            pairs = self._read_header()
-            value = pairs.search(name)
-        else:  # the common case after the first get: a dict lookup, no more calls
-            value = pairs.found.get(name)
+        if options is None and not signed:
+            # The common case, and once the pair is parsed a single dict lookup:
+            # an app reading every cookie makes one such call per name.
+            value = self._found.get(name)
             if value is None:
-                value = pairs.search(name)
-        if value is None:
-            return None
-        return decode_uri_component(value) if "%" in value else value
+                pairs = self._pairs
+                value = (self._read_header() if pairs is None else pairs).search(name)
+                if value is None:
+                    return None
+            return decode_uri_component(value) if "%" in value else value
+        if options is not None:
+            signed = _signed_option(options, signed)
+        if signed:
+            return self._need_signer(name).read(self, name)
+        return self.get(name)
 
     def get_raw(self, name: str) -> str | None:
         """The request's cookie *name* as it came (trimmed and unquoted, not
@@ -178,6 +182,7 @@ class Cookies:
         # (seal() lets go of the request entirely only once the header was read.)
         header = "" if source is None else self._reader.header(source)
         pairs = self._pairs = LazyPairs(header)
+        self._found = pairs.found
         return pairs
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,

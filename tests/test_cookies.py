@@ -287,6 +287,15 @@ def test_no_state_shared_between_requests() -> None:
     assert seen[0] is not seen[1]
 
 
+def test_no_cookie_read_is_shared_between_requests() -> None:
+    """Each Cookies reads only its own header, whichever request reads first."""
+    unread = Cookies({"HTTP_COOKIE": ""})
+    reader = Cookies({"HTTP_COOKIE": "a=1; b=2"})
+    assert (reader.get("a"), reader.get("b"), reader.get("c")) == ("1", "2", None)
+    assert (unread.get("a"), unread.get("b")) == (None, None)
+    assert Cookies({"HTTP_COOKIE": "b=3"}).get("b") == "3"
+
+
 @pytest.mark.parametrize(
     "view",
     [
