@@ -10,6 +10,7 @@ have let through to produce a broken or injectable header.
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections.abc import Callable, Mapping
 
@@ -319,9 +320,24 @@ def render(name: str, value: str, options: CookieOptions) -> str:
     if kind == _PREFIXED_NAME or not options.plain:
         _check_coherence(name, options)
         if options.lifetime_warning is not None:
-            warnings.warn(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"),
-                          stacklevel=3)
+            _warn_at_caller(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"))
     return f"{name}={encoded}{options.tail}"
+
+
+# The packages whose frames a warning skips, to point at the app's own line.
+_OUR_PACKAGES = ("cookie_middleware.", "session_middleware.")
+
+
+def _warn_at_caller(warning: Warning) -> None:
+    """Warn, attributing the warning to the first caller outside this project's
+    packages (``set``, ``preview``, ``serialize`` or a session, however deep)."""
+    frame = sys._getframe(1)
+    level = 2  # warnings.warn counts this function as 1, its caller as 2
+    while frame.f_back is not None and str(frame.f_globals.get("__name__")).startswith(
+            _OUR_PACKAGES):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(warning, stacklevel=level)
 
 
 def _custom_encode(name: str, value: str, encode: Callable[[str], str]) -> str:

@@ -13,6 +13,7 @@ import pytest
 
 from cookie_middleware import (
     CookieOptions,
+    Cookies,
     CookieWarning,
     DuplicateOptionError,
     InvalidOptionError,
@@ -20,6 +21,7 @@ from cookie_middleware import (
     cookie_options,
     serialize,
 )
+from session_middleware import Session
 
 
 @pytest.mark.parametrize(
@@ -210,6 +212,35 @@ def test_lifetimes_over_400_days_are_written_with_a_warning(
         assert header == expected
     assert fragment in str(caught[0].message)
     assert caught[0].filename == __file__  # points at the call that set it
+
+
+_TOO_LONG = {"maxAge": 86400000}  # Express's milliseconds, read as seconds
+
+
+def _plain_http() -> Cookies:
+    return Cookies({"HTTP_COOKIE": "", "wsgi.url_scheme": "http"})
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: serialize("a", "b", _TOO_LONG), id="serialize"),
+        pytest.param(lambda: _plain_http().set("a", "b", _TOO_LONG), id="set-mapping"),
+        pytest.param(lambda: _plain_http().set("a", "b", max_age=86400000), id="set-keywords"),
+        pytest.param(lambda: _plain_http().set("a", "b", cookie_options(_TOO_LONG)),
+                     id="set-checked-options"),
+        pytest.param(lambda: _plain_http().preview("a", "b", _TOO_LONG), id="preview"),
+        pytest.param(lambda: Session(_plain_http(), max_age=86400000), id="session"),
+        pytest.param(lambda: Session.middleware(lambda e, s: [], max_age=86400000),
+                     id="session-middleware"),
+    ],
+)
+def test_a_lifetime_warning_points_at_the_apps_own_line(call: Any) -> None:
+    """However deep in this project the cookie is rendered, the warning names the
+    line of the app that asked for it."""
+    with pytest.warns(CookieWarning, match="400 days") as caught:
+        call()
+    assert [warning.filename for warning in caught] == [__file__]
 
 
 def test_lifetimes_up_to_400_days_are_quiet() -> None:
