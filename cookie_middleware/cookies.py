@@ -212,14 +212,13 @@ class Cookies:
             if options.secure and not self.secure:
                 self._refuse_insecure(name)
         else:
-            if (attributes and "signed" in attributes) or (
-                    options is not None and "signed" in options):
+            if "signed" in attributes or (options is not None and "signed" in options):
                 options, signed = _without_signed_option(options, attributes)
                 if signed:
                     self._need_signer(name).write(self, name, value, options, overwrite,
                                                   attributes)
                     return
-            header = self.preview(name, value, options, **attributes)
+            header = self._checked_header(name, value, options, attributes)
         pending = self._pending
         if overwrite or name not in pending:
             pending[name] = [header]
@@ -235,8 +234,11 @@ class Cookies:
         Raises what ``set`` raises for the cookie itself (a bad name or option, a
         Secure cookie over plain http).
         """
-        checked = (options if type(options) is CookieOptions and not attributes
-                   else normalize_options(options, attributes))
+        return self._checked_header(name, value, options, attributes)
+
+    def _checked_header(self, name: str, value: str, options: Mapping[str, object] | None,
+                        attributes: Mapping[str, object]) -> str:
+        checked = normalize_options(options, attributes)
         header = render(name, value, checked)
         if checked.secure and not self.secure:
             self._refuse_insecure(name)

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from numbers import Real
 
 from ._js import utc_string
@@ -327,39 +326,35 @@ def normalize_options(options: Mapping[str, object] | None = None,
         return options  # checked when it was made
     if options is not None and type(options) is not dict and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping, got {type(options).__name__}: {options!r}")
+    if not options and not attributes:
+        return _NO_OPTIONS
     options = options or {}
-    # The same options recur on every request, so the checked result is cached.
+    pairs = (*options.items(), *attributes.items()) if attributes else tuple(options.items())
     # The key carries each value's type, so that 1 and True, equal in Python,
     # never share an entry, and each datetime's fold, so that the two instants
     # a wall-clock time names when clocks go back never share one either.
-    pairs = (*options.items(), *attributes.items()) if attributes else tuple(options.items())
-    key = (pairs, tuple([_key_of(value) for _, value in pairs]), len(options))
+    key = (pairs, tuple([(datetime, value.fold) if isinstance(value, datetime) else type(value)
+                         for _, value in pairs]), len(options))
     try:
-        return _normalize_cached(key)
-    except TypeError:
-        if _hashable(key):
-            raise  # a wrong option type, reported by the checks themselves
-        return _normalize(pairs, len(options))  # unhashable: checked afresh every time
+        checked = _CHECKED.get(key)
+    except TypeError:  # an unhashable value (a list as path, say): checked afresh
+        return _normalize(pairs, len(options))
+    if checked is None:
+        checked = _normalize(pairs, len(options))
+        if len(_CHECKED) >= _MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[key] = checked
+    return checked
 
 
-def _key_of(value: object) -> object:
-    if isinstance(value, datetime):
-        return (datetime, value.fold)
-    return type(value)
-
-
-def _hashable(key: object) -> bool:
-    try:
-        hash(key)
-    except TypeError:
-        return False
-    return True
-
-
-@lru_cache(maxsize=512)
-def _normalize_cached(key: tuple[tuple[tuple[str, object], ...], tuple[object, ...], int]
-                      ) -> CookieOptions:
-    return _normalize(key[0], key[2])
+# The checked options of recent calls, by what was given. The same few options
+# recur on every request: a dict lookup costs less than checking them again,
+# and less than an lru_cache, which reorders its entries on every hit. Emptied
+# when full, so that options made up per request (an expiry computed each time)
+# cannot make it grow without end.
+_CHECKED: dict[tuple[tuple[tuple[str, object], ...], tuple[object, ...], int],
+               CookieOptions] = {}
+_MAX_CHECKED = 512
 
 
 def _normalize(pairs: tuple[tuple[str, object], ...], keywords_from: int) -> CookieOptions:
@@ -382,3 +377,7 @@ def _normalize(pairs: tuple[tuple[str, object], ...], keywords_from: int) -> Coo
         given=tuple(pairs),
         lifetime_warning=_lifetime_warning(max_age, expires),
     )
+
+
+# A call with no options at all, the commonest: its record is made once.
+_NO_OPTIONS = _normalize((), 0)
