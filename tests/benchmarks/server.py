@@ -2,12 +2,14 @@
 
     pip install -e '.[test,bench]' && python -m tests.benchmarks.server
 
-Serves a hello-world WSGI app from waitress on 127.0.0.1 five times, each in its
+Serves a hello-world WSGI app from waitress on 127.0.0.1 six times, each in its
 own process: bare; bare but sending the very Set-Cookie header the session writes
 (what those bytes cost the server and the client); bare after a plain Python loop
 about as long as the stack's work in a tight loop (what any such work costs in this
 server); the hand-written minimum of :mod:`.minimal` (the least any session stack
-can do); and wrapped in ``Cookies.middleware(Session.middleware(app))``. Drives
+can do); wrapped in ``Cookies.middleware(Session.middleware(app))``; and wrapped
+so with ``rolling=False``, which writes no Set-Cookie for a session the client
+already has (the original writes it on every request; ``rolling=True`` does). Drives
 them with ``wrk`` (keep-alive connections, a 1 KB Cookie header with an existing
 session) in rotating rounds, the server on one core and wrk on another, and
 prints each round, the ratios of the best rounds and the median of the per-round
@@ -29,7 +31,7 @@ import subprocess
 import sys
 import timeit
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from .common import TOKEN, make_header
@@ -86,7 +88,9 @@ def serve(kind: str) -> None:
 
     apps = {"bare": hello, "bare+cookie": hello_with_cookie, "bare+python": hello_after_python,
             "minimum": minimal_stack(hello_with_session),
-            "stack": Cookies.middleware(Session.middleware(hello_with_session))}
+            "stack": Cookies.middleware(Session.middleware(hello_with_session)),
+            "stack, not rolling": Cookies.middleware(Session.middleware(hello_with_session,
+                                                                        rolling=False))}
     app = apps[kind]
     # Under load waitress logs every queued request; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -119,6 +123,8 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+KINDS = ("bare", "bare+cookie", "bare+python", "minimum", "stack", "stack, not rolling")
+
 # With two cores or more, the server and the load generator get one each, so that
 # they do not take turns on one and blur the comparison.
 SPLIT_CPUS = hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
@@ -148,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=3, help="per wrk run (default 3)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--serve",
-                        choices=["bare", "bare+cookie", "bare+python", "minimum", "stack"],
+                        choices=KINDS,
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -158,14 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     header = make_header(1024, session=f"_session={TOKEN}")
-    kinds = ("bare", "bare+cookie", "bare+python", "minimum", "stack")
+    kinds = KINDS
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     loop = min(timeit.repeat(busy, number=10000, repeat=5)) / 10000 * 1e6
-    with server("bare") as bare, server("bare+cookie") as cookie, \
-            server("bare+python") as python, server("minimum") as minimum, \
-            server("stack") as stack:
-        served = dict(zip(kinds, (bare, cookie, python, minimum, stack), strict=True))
+    with ExitStack() as servers:
+        served = {kind: servers.enter_context(server(kind)) for kind in kinds}
         for kind in kinds:  # warm up
             wrk(served[kind][0], 1, args.connections, header)
         for number in range(args.rounds):
@@ -179,11 +183,13 @@ def main(argv: list[str] | None = None) -> int:
                 rates[kind].append(rate)
                 if before is not None and after is not None:
                     cpu[kind].append((after - before) / made * 1e6)
-                print(f"round {number + 1}: {kind:11} {rate:9.0f} req/s", flush=True)
+                print(f"round {number + 1}: {kind:18} {rate:9.0f} req/s", flush=True)
     labels = {"bare": "bare app", "bare+cookie": "bare app + the stack's Set-Cookie header",
               "bare+python": f"bare app + {loop:.1f} us of plain Python (in a tight loop)",
               "minimum": "hand-written minimum stack (tests/benchmarks/minimal.py)",
-              "stack": "Cookies + Session stack"}
+              "stack": "Cookies + Session stack",
+              "stack, not rolling": "the stack with rolling=False (no Set-Cookie for a "
+                                    "session the client already has)"}
     best = {kind: max(rates[kind]) for kind in kinds}
     # Rounds are rotated in time, so a round's ratio compares neighbours.
     ratios = {kind: statistics.median(rate / bare_rate for rate, bare_rate
