@@ -59,7 +59,7 @@ def make_header(size: int, *, realistic: bool = False, session: str | None = Non
 def look_alike_header(size: int) -> str:
     """A header in which the name ``_ga`` also occurs inside other names and
     values (``_ga_XYZ=..._ga...``) many times before the real ``_ga``."""
-    pairs = []
+    pairs: list[str] = []
     index = 0
     while sum(len(pair) + 2 for pair in pairs) < size - 40:
         pairs.append(f"_ga_{index:04X}=GS1.1._ga.{index}._ga")

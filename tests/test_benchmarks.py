@@ -1,0 +1,80 @@
+"""The benchmark commands still run and print every row they promise.
+
+Smoke tests with the smallest budgets: they time nothing that is asserted (no
+wall-clock limit anywhere); they fail when a benchmark breaks, so that the
+README's speed tables can always be made again.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.benchmarks.compare import linear_sets_table, parse_table
+from tests.benchmarks.server import KINDS
+from tests.benchmarks.stacks import stack_table
+from tests.services import missing
+
+ROOT = Path(__file__).parent.parent
+# A cell: microseconds, then the ratio to the row's reference where there is one.
+CELL = r"-?\d+\.\d\d us(?: \(x\d+\.\d\d\))?"
+
+
+def cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip("|").split("|")]
+
+
+def test_parse_table_has_a_row_per_header_and_a_time_in_every_cell() -> None:
+    lines = parse_table(0.0, sizes=(1024,))
+    assert [cells(line)[0] for line in lines[2:]] == [
+        "plain 1069 B", "realistic 1037 B", "look-alike `_ga` 1020 B"]
+    for line in lines[2:]:
+        assert all(re.fullmatch(CELL, cell) for cell in cells(line)[1:]), line
+
+
+def test_stack_table_puts_the_session_first_last_and_new() -> None:
+    lines = stack_table(0.0, sizes=(300,))
+    assert [cells(line)[0] for line in lines[2:]] == [
+        "298 B, session first", "298 B, session last", "299 B, session new"]
+    for line in lines[2:]:
+        assert all(re.fullmatch(CELL, cell) for cell in cells(line)[1:]), line
+
+
+def test_linear_sets_table_times_each_count() -> None:
+    lines = linear_sets_table(0.0)
+    assert cells(lines[0]) == ["set calls on a WebOb response", "10", "100", "1000"]
+    assert all(re.fullmatch(r"\d+\.\d\d us", cell) for cell in cells(lines[2])[1:])
+
+
+def test_server_benchmark_starts_drives_and_stops_its_servers() -> None:
+    if shutil.which("wrk") is None:
+        missing("wrk is not installed (Debian package wrk)")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.server", "--rounds", "1", "--seconds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [cells(line) for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(KINDS)  # the head, then a row per app
+    for row in rows[1:]:
+        rate, best_ratio, median_ratio = row[1:4]
+        assert rate.isdigit(), row
+        assert re.fullmatch(r"\d\.\d{3}", best_ratio), row
+        assert re.fullmatch(r"\d\.\d{3}", median_ratio), row
+    assert serving_processes() == []  # it stopped every server it started
+
+
+def serving_processes() -> list[str]:
+    """The PIDs of benchmark servers still running, read from /proc (Linux)."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile
+            continue
+        if b"tests.benchmarks.server" in arguments and b"--serve" in arguments:
+            pids.append(cmdline.parent.name)
+    return pids
