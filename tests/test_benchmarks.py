@@ -64,6 +64,8 @@ def test_server_benchmark_starts_drives_and_stops_its_servers() -> None:
         assert rate.isdigit(), row
         assert re.fullmatch(r"\d\.\d{3}", best_ratio), row
         assert re.fullmatch(r"\d\.\d{3}", median_ratio), row
+        # The app's own calls, in the server and in a tight loop, over bare.
+        assert all(re.fullmatch(r"[+-]\d+\.\d us", cell) for cell in row[-2:]), row
     assert serving_processes() == []  # it stopped every server it started
 
 

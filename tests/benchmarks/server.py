@@ -14,7 +14,11 @@ them with ``wrk`` (keep-alive connections, a 1 KB Cookie header with an existing
 session) in rotating rounds, the server on one core and wrk on another, and
 prints each round, the ratios of the best rounds and the median of the per-round
 ratios, and, on Linux, the server's CPU time per request read from
-``/proc/<pid>/stat`` (steadier than a rate on a shared machine). Starts and stops
+``/proc/<pid>/stat`` (steadier than a rate on a shared machine). Last, what the
+app's own calls cost inside the server (the thread CPU time of each call, summed
+by a wrapper, :class:`Timed`) beside what the same calls cost in a tight loop:
+that splits the server's extra work into the app's and the server's own (the
+bytes of a longer response, say). Starts and stops
 its servers and load generator by PID; needs ``wrk`` on the PATH (Debian's
 ``wrk`` package).
 """
@@ -29,9 +33,13 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
+import time
 import timeit
+import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import Any
 
 from .common import TOKEN, make_header
@@ -75,23 +83,76 @@ def hello_with_session(environ: dict[str, Any], start_response: Any) -> Iterable
     return hello(environ, start_response)
 
 
+def apps() -> dict[str, Any]:
+    """Every app this benchmark serves, by kind."""
+    from cookie_middleware import Cookies
+    from session_middleware import Session
+
+    return {"bare": hello, "bare+cookie": hello_with_cookie, "bare+python": hello_after_python,
+            "minimum": minimal_stack(hello_with_session),
+            "stack": Cookies.middleware(Session.middleware(hello_with_session)),
+            "stack, not rolling": Cookies.middleware(Session.middleware(hello_with_session,
+                                                                        rolling=False))}
+
+
+CPU_PATH = "/__app_cpu"
+
+
+class Timed:
+    """Wraps a served app: sums the thread CPU time of its calls, and answers
+    ``GET /__app_cpu`` itself with ``"<nanoseconds> <calls>"`` so far.
+
+    Thread CPU time, not wall time: a call that loses the GIL to another thread
+    halfway does not count the other thread's work. The wrapper's own cost is
+    the same for every app, and is subtracted with the bare app's.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.nanoseconds = 0
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == CPU_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [f"{self.nanoseconds} {self.calls}".encode()]
+        start = time.thread_time_ns()
+        body: Iterable[bytes] = self.app(environ, start_response)
+        elapsed = time.thread_time_ns() - start
+        with self.lock:
+            self.nanoseconds += elapsed
+            self.calls += 1
+        return body
+
+
+def app_cpu(port: int) -> tuple[int, int]:
+    """The served app's thread CPU nanoseconds and calls so far (see :class:`Timed`)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{CPU_PATH}", timeout=30) as answer:
+        nanoseconds, calls = answer.read().split()
+    return int(nanoseconds), int(calls)
+
+
+def loop_microseconds(header: str) -> dict[str, float]:
+    """Each app's cost per call in a tight loop, for the same request: what the
+    server column is compared with."""
+    from .common import best_microseconds
+    from .stacks import environ_for, one_wsgi
+
+    environ = environ_for(header)
+    return best_microseconds({kind: partial(one_wsgi, app, environ)
+                              for kind, app in apps().items()}, 0.3)
+
+
 def serve(kind: str) -> None:
     """Child process: serve one app on a free port, print it, run until SIGTERM."""
     import logging
 
     from waitress import create_server  # type: ignore[import-untyped]
 
-    from cookie_middleware import Cookies
-    from session_middleware import Session
-
     from ..load.waitress_run import run_until_stopped
 
-    apps = {"bare": hello, "bare+cookie": hello_with_cookie, "bare+python": hello_after_python,
-            "minimum": minimal_stack(hello_with_session),
-            "stack": Cookies.middleware(Session.middleware(hello_with_session)),
-            "stack, not rolling": Cookies.middleware(Session.middleware(hello_with_session,
-                                                                        rolling=False))}
-    app = apps[kind]
+    app = Timed(apps()[kind])
     # Under load waitress logs every queued request; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if SPLIT_CPUS:
@@ -167,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = KINDS
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
+    in_app: dict[str, list[float]] = {kind: [] for kind in kinds}
+    in_loop = loop_microseconds(header)
     loop = min(timeit.repeat(busy, number=10000, repeat=5)) / 10000 * 1e6
     with ExitStack() as servers:
         served = {kind: servers.enter_context(server(kind)) for kind in kinds}
@@ -178,8 +241,12 @@ def main(argv: list[str] | None = None) -> int:
             for kind in order:
                 port, pid = served[kind]
                 before = cpu_seconds(pid)
+                app_before = app_cpu(port)
                 rate, made = wrk(port, args.seconds, args.connections, header)
+                app_after = app_cpu(port)
                 after = cpu_seconds(pid)
+                in_app[kind].append((app_after[0] - app_before[0]) / 1000
+                                    / (app_after[1] - app_before[1]))
                 rates[kind].append(rate)
                 if before is not None and after is not None:
                     cpu[kind].append((after - before) / made * 1e6)
@@ -197,8 +264,12 @@ def main(argv: list[str] | None = None) -> int:
               for kind in kinds}
     print(f"\n| waitress, 4 threads, wrk -c{args.connections}, 1 KB header | req/s, best round "
           "| best against bare | median of rounds against bare "
-          "| server CPU per request (median) | over bare |\n|---|---|---|---|---|---|")
+          "| server CPU per request (median) | over bare "
+          "| the app's own calls in the server, over bare (median) "
+          "| the same calls in a tight loop, over bare |\n|---|---|---|---|---|---|---|---|")
     for kind in kinds:
+        in_server = statistics.median(in_app[kind]) - statistics.median(in_app["bare"])
+        app_cells = f"{in_server:+.1f} us | {in_loop[kind] - in_loop['bare']:+.1f} us"
         if cpu[kind] and cpu["bare"]:
             used = statistics.median(cpu[kind])
             over = used - statistics.median(cpu["bare"])
@@ -206,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             cpu_cells = "- | -"
         print(f"| {labels[kind]} | {best[kind]:.0f} | {best[kind] / best['bare']:.3f} "
-              f"| {ratios[kind]:.3f} | {cpu_cells} |")
+              f"| {ratios[kind]:.3f} | {cpu_cells} | {app_cells} |")
     return 0
 
 
