@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from cookie_middleware import serialize
 from cookie_middleware.asgi import STATE_KEY as COOKIES_KEY
@@ -29,6 +30,8 @@ the innermost one when several cookie names are stacked, each also under
 
 
 def _cross_site(scope: Scope) -> bool:
+    # A scan of the header list in Python: Session asks it only of a request
+    # that came without a session cookie.
     for name, value in scope.get("headers", ()):
         if name == b"sec-fetch-site":
             return bytes(value) == b"cross-site"
@@ -89,7 +92,7 @@ class SessionMiddleware:
         if not (isinstance(session, Session) and session.cookies is cookies):
             # What settings.open() does, without the call: this runs on every request.
             session = Session.__new__(Session)
-            session._begin(cookies, self.settings, _cross_site(scope))
+            session._begin(cookies, self.settings, partial(_cross_site, scope))
             state[self.key] = session
         state[STATE_KEY] = session
         await self.app(scope, receive, send)

@@ -185,7 +185,11 @@ class Session:
                                    signed=signed, mint=mint, **cookie_options)
         self._begin(cookies, settings, cross_site)
 
-    def _begin(self, cookies: CookieJar, settings: SessionSettings, cross_site: bool) -> None:
+    def _begin(self, cookies: CookieJar, settings: SessionSettings,
+               cross_site: bool | Callable[[], bool]) -> None:
+        # cross_site may be a function, asked only when it matters (a token minted
+        # for a request without a cookie), so that a middleware whose transport
+        # makes the answer costly to find does not pay for it on every request.
         self._cookies = cookies
         self._settings = settings
         name = settings.name
@@ -199,7 +203,7 @@ class Session:
             # A signed cookie that fails to verify reads as missing: look at the
             # header itself to tell "no cookie" from "a cookie, replaced".
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
-            if sent or not cross_site:
+            if sent or not (cross_site() if callable(cross_site) else cross_site):
                 self._write(token)
             self._token, self._new = token, True
 

@@ -214,6 +214,37 @@ def test_cross_site_request_without_cookie_writes_no_session_cookie() -> None:
     assert reply.set_cookies == []
 
 
+class CountingHeaders(list[tuple[bytes, bytes]]):
+    """A scope's header list that counts the passes made over it."""
+
+    passes = 0
+
+    def __iter__(self) -> Any:
+        self.passes += 1
+        return super().__iter__()
+
+
+@pytest.mark.parametrize(
+    ("cookie", "site", "passes", "written"),
+    [
+        pytest.param(f"_session={TOKEN}", b"cross-site", 1, True, id="session-cookie"),
+        pytest.param("theme=dark", b"same-origin", 2, True, id="no-session-cookie"),
+        pytest.param("theme=dark", b"cross-site", 2, False, id="no-session-cookie-cross-site"),
+    ],
+)
+def test_sec_fetch_site_is_looked_for_only_for_a_request_without_a_session_cookie(
+    cookie: str, site: bytes, passes: int, written: bool
+) -> None:
+    """The header list is scanned in Python; a returning client's request is
+    spared the second scan, which only a minted token needs."""
+    scope = http_scope()
+    headers = scope["headers"] = CountingHeaders(
+        [(b"host", b"example.com"), (b"sec-fetch-site", site), (b"cookie", cookie.encode())])
+    reply = asyncio.run(call(CookiesMiddleware(SessionMiddleware(hello)), scope))
+    assert headers.passes == passes
+    assert bool(reply.set_cookies) is written
+
+
 # Starlette and FastAPI -----------------------------------------------------------------
 
 
