@@ -144,24 +144,49 @@ def peer_cookie(kind: str) -> str:
     return captured[0].split(";", 1)[0]
 
 
+# What a browser sends besides the Cookie header (Chrome's navigation request), so
+# that whatever scans a request's headers scans as many as it would in an app.
+BROWSER_HEADERS = [
+    ("host", "example.com"),
+    ("connection", "keep-alive"),
+    ("sec-ch-ua", '"Chromium";v="131", "Not_A Brand";v="24"'),
+    ("sec-ch-ua-mobile", "?0"),
+    ("sec-ch-ua-platform", '"Linux"'),
+    ("upgrade-insecure-requests", "1"),
+    ("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0.0.0 Safari/537.36"),
+    ("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+               "image/webp,*/*;q=0.8"),
+    ("sec-fetch-site", "same-origin"),
+    ("sec-fetch-mode", "navigate"),
+    ("sec-fetch-user", "?1"),
+    ("sec-fetch-dest", "document"),
+    ("accept-encoding", "gzip, deflate, br, zstd"),
+    ("accept-language", "en-GB,en;q=0.9"),
+]
+
+
 def environ_for(header: str) -> dict[str, Any]:
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SCRIPT_NAME": "",
                "QUERY_STRING": "", "wsgi.url_scheme": "http", "SERVER_NAME": "localhost",
                "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0),
                "wsgi.input": None, "wsgi.errors": None, "wsgi.multithread": False,
                "wsgi.multiprocess": False, "wsgi.run_once": False}
+    for name, value in BROWSER_HEADERS:
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
     if header:
         environ["HTTP_COOKIE"] = header
     return environ
 
 
 def scope_for(header: str) -> dict[str, Any]:
+    headers = [(name.encode(), value.encode()) for name, value in BROWSER_HEADERS]
+    if header:
+        headers.append((b"cookie", header.encode()))
     return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
             "method": "GET", "scheme": "http", "path": "/", "raw_path": b"/",
             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 80),
-            "headers": [(b"host", b"localhost"), *([(b"cookie", header.encode())]
-                                                    if header else [])]}
+            "server": ("127.0.0.1", 80), "headers": headers}
 
 
 def stack_table(budget: float, sizes: Iterable[int] = SIZES) -> list[str]:
