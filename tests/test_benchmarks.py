@@ -11,7 +11,10 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.benchmarks.compare import linear_sets_table, parse_table
 from tests.benchmarks.server import KINDS
@@ -27,18 +30,21 @@ def cells(row: str) -> list[str]:
     return [cell.strip() for cell in row.strip("|").split("|")]
 
 
-def test_parse_table_has_a_row_per_header_and_a_time_in_every_cell() -> None:
-    lines = parse_table(0.0, sizes=(1024,))
-    assert [cells(line)[0] for line in lines[2:]] == [
-        "plain 1069 B", "realistic 1037 B", "look-alike `_ga` 1020 B"]
-    for line in lines[2:]:
-        assert all(re.fullmatch(CELL, cell) for cell in cells(line)[1:]), line
-
-
-def test_stack_table_puts_the_session_first_last_and_new() -> None:
-    lines = stack_table(0.0, sizes=(300,))
-    assert [cells(line)[0] for line in lines[2:]] == [
-        "298 B, session first", "298 B, session last", "299 B, session new"]
+@pytest.mark.parametrize(
+    ("make", "labels"),
+    [
+        pytest.param(lambda: parse_table(0.0, sizes=(1024,)),
+                     ["plain 1069 B", "realistic 1037 B", "look-alike `_ga` 1020 B"],
+                     id="parse-table"),
+        pytest.param(lambda: stack_table(0.0, sizes=(300,)),
+                     ["298 B, session first", "298 B, session last", "299 B, session new"],
+                     id="stack-table"),
+    ],
+)
+def test_table_has_its_rows_and_a_time_in_every_cell(make: Callable[[], list[str]],
+                                                      labels: list[str]) -> None:
+    lines = make()
+    assert [cells(line)[0] for line in lines[2:]] == labels
     for line in lines[2:]:
         assert all(re.fullmatch(CELL, cell) for cell in cells(line)[1:]), line
 
