@@ -88,6 +88,7 @@ def test_express_signed_cookie_round_trip() -> None:
     reader, _ = cookies_for(header, ExpressSigner(["new", "keyboard cat"]))
     assert reader.get("theme", signed=True) == "dark mode"
     assert reader.get("theme", {"signed": True}) == "dark mode"  # the Node form
+    assert reader.get("theme", None, True) == "dark mode"
     assert reader.get("theme") == "s:" + EXPRESS_DARK_MODE
     assert reader.get("missing", signed=True) is None
 
