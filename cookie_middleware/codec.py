@@ -188,7 +188,6 @@ class LazyPairs:
         if searches > 1 and (searches > self._MAX_SEARCHES
                              or len(header) - start < self._SHORT_REST):
             return self._parse_rest(name) if start <= len(header) else None
-        size = len(header)
         hit = header.find(name, start)
         false_hits = 0
         while hit >= 0:
@@ -197,7 +196,7 @@ class LazyPairs:
             if end < 0:
                 end = len(header)
             # (Indexing costs less than startswith.)
-            if after < size and header[after] == "=" and (
+            if after < len(header) and header[after] == "=" and (
                     hit == start or (hit >= 2 and header[hit - 1] == " "
                                      and header[hit - 2] == ";")):
                 # The usual spelling, "; name=value": no need to look for the

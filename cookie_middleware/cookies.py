@@ -81,10 +81,7 @@ class Cookies:
     def __init__(self, request: object, response: object = None, *,
                  trust_proxy: bool = False, signer: Signer | None = None) -> None:
         source, reader = reader_for(request)
-        self._source, self._reader, self._trust_proxy, self._signer = (
-            source, reader, trust_proxy, signer)
-        self._pending, self._sync, self._pairs, self._found, self._https, self._sent = (
-            {}, None, None, _NOTHING_FOUND, False, False)
+        self._setup(source, reader, trust_proxy, signer)
         if response is not None:
             self._sync = header_sync(response)
 
@@ -94,7 +91,11 @@ class Cookies:
         """What ``Cookies(source, trust_proxy=...)`` makes, for a middleware that
         already knows the kind of request: the per-request path, kept short."""
         self = cls.__new__(cls)
-        # What __init__ sets, one store at a time: cheaper than unpacking a tuple.
+        self._setup(source, reader, trust_proxy, signer)
+        return self
+
+    def _setup(self, source: Mapping[str, Any], reader: RequestReader, trust_proxy: bool,
+               signer: Signer | None) -> None:
         self._source = source
         self._reader = reader
         self._trust_proxy = trust_proxy
@@ -105,7 +106,6 @@ class Cookies:
         self._found = _NOTHING_FOUND
         self._https = False
         self._sent = False
-        return self
 
     def belongs_to(self, request: Mapping[str, Any]) -> bool:
         """Whether this object was made for *request* (the very environ or scope)
@@ -143,12 +143,7 @@ class Cookies:
             value = self._found.get(name)
             if value is None:
                 pairs = self._pairs
-                if pairs is None:  # the first get: what _read_header does, without the call
-                    source = self._source
-                    header = "" if source is None else self._reader.header(source)
-                    pairs = self._pairs = LazyPairs(header)
-                    self._found = pairs.found
-                value = pairs.search(name)
+                value = (self._read_header() if pairs is None else pairs).search(name)
                 if value is None:
                     return None
             return decode_uri_component(value) if "%" in value else value

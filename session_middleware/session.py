@@ -91,10 +91,7 @@ class SessionSettings:
 
     def options(self) -> CookieOptions:
         """The checked options the cookie is set with now (``ENV`` read now)."""
-        data = getattr(os.environ, "_data", None)
-        # What in_production() does, without the call: this runs on every request.
-        secure = (data.get(_ENV_KEY) == _PRODUCTION if type(data) is dict
-                  else in_production())
+        secure = in_production()
         prepared = self._prepared.get(secure)
         if prepared is None:
             prepared = cookie_options(session_cookie_options(self._options, secure))
@@ -200,10 +197,7 @@ class Session:
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:
-                if settings.signed:
-                    self._write(incoming)
-                else:  # what _write does, without the call: this runs on every request
-                    cookies.set(name, incoming, settings.options(), True)
+                self._write(incoming)
         else:
             token = settings.mint()
             # A signed cookie that fails to verify reads as missing: look at the
