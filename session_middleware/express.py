@@ -24,11 +24,12 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .tokens import URL_SAFE_ALPHABET
+
 __all__ = ["ConnectRedisStore", "express_cookie", "is_express_sid", "new_express_sid"]
 
 # uid-safe(24): 24 random bytes, base64url without padding.
 _SID_LENGTH = 32
-_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def new_express_sid() -> str:
@@ -45,7 +46,7 @@ class _ExpressSid:
 
     def __call__(self, value: str) -> bool:
         return (len(value) == _SID_LENGTH and value.isascii()
-                and not value.encode("ascii").translate(None, _ALPHABET))
+                and not value.encode("ascii").translate(None, URL_SAFE_ALPHABET))
 
     def __repr__(self) -> str:
         return "is_express_sid"

@@ -18,8 +18,9 @@ __all__ = ["TOKEN_LENGTH", "is_session_token", "new_token"]
 TOKEN_LENGTH = 256
 """Characters in a session token."""
 
-# The URL-safe base64 alphabet (RFC 4648 sec 5); tokens carry no padding.
-_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+URL_SAFE_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+"""The URL-safe base64 alphabet (RFC 4648 sec 5) of session tokens and of
+express-session ids; neither carries padding."""
 
 # Random bytes behind one token: 192 bytes are 64 base64 groups, 256 characters.
 _TOKEN_BYTES = TOKEN_LENGTH * 6 // 8
@@ -70,4 +71,4 @@ def is_session_token(value: str) -> bool:
     # Deleting every alphabet byte leaves nothing: a C-speed check, run on
     # every request.
     return (len(value) == TOKEN_LENGTH and value.isascii()
-            and not value.encode("ascii").translate(None, _ALPHABET))
+            and not value.encode("ascii").translate(None, URL_SAFE_ALPHABET))
