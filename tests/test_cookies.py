@@ -38,6 +38,10 @@ def stacked(handler: Handler, **config: Any) -> Any:
     return Cookies.middleware(app, **config)
 
 
+# The name _ga inside eight other names and values before any cookie called _ga.
+LOOK_ALIKE = "; ".join(f"_ga_{number}=GS1._ga.{number}" for number in range(8))
+
+
 def set_cookies(response: Response) -> list[str]:
     return response.headers.getall("Set-Cookie")
 
@@ -56,6 +60,10 @@ def set_cookies(response: Response) -> list[str]:
         pytest.param("xa=0; a=1", "a", "1", id="inside-an-earlier-name"),
         pytest.param("x=a=0; a=1", "a", "1", id="inside-an-earlier-value"),
         pytest.param("x=1; a =2; a=3", "a", "2", id="space-before-equals-comes-first"),
+        # More false matches than the lazy search tolerates before it parses the rest.
+        pytest.param(LOOK_ALIKE + "; _ga=1; _ga=2", "_ga", "1", id="after-many-look-alikes"),
+        pytest.param(LOOK_ALIKE + "; _ga =0; _ga=1", "_ga", "0",
+                     id="odd-spelling-after-many-look-alikes"),
         pytest.param("x=1; a", "a", None, id="name-without-equals-at-end"),
         pytest.param("a", "a", None, id="only-the-name"),
         pytest.param('x=1; a="q"', "a", "q", id="quoted"),
