@@ -32,6 +32,10 @@ __all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
 
 Secret = str | bytes
 
+# Cookie name prefixes a browser holds to attributes (RFC 6265bis sec 4.1.3 and
+# draft-ietf-httpbis-layered-cookies); each needs Secure, compared case-insensitively.
+_PREFIXES = ("__secure-", "__host-", "__http-")
+
 
 class CookieAccess(Protocol):
     """What a signer uses of :class:`~cookie_middleware.Cookies`."""
@@ -67,24 +71,51 @@ class Signer(Protocol):
               attributes: dict[str, object]) -> None: ...
 
 
-def _key(secret: Secret) -> bytes:
+def _key(secret: object, position: int, what: str) -> bytes:
     # Node's createHmac takes a string key as UTF-8.
-    if isinstance(secret, bytes):
-        return secret
     if isinstance(secret, str):
-        return secret.encode("utf-8")
-    raise TypeError(f"a secret must be a str or bytes, got {type(secret).__name__}")
+        key = secret.encode("utf-8")
+    elif isinstance(secret, bytes):
+        key = secret
+    else:
+        raise TypeError(
+            f"{what}: secret {position} must be a str or bytes, got {type(secret).__name__}"
+        )
+    if not key:
+        # An empty key signs what anyone can sign: a forged cookie would verify.
+        raise SigningError(
+            f"{what}: secret {position} is empty, so anyone could forge a signature "
+            "(a trailing comma in a comma-separated list of secrets?)"
+        )
+    return key
 
 
 def _secrets(secrets: Secret | Sequence[Secret], what: str) -> list[bytes]:
-    keys = [_key(secrets)] if isinstance(secrets, (str, bytes)) else [_key(s) for s in secrets]
-    if not keys:
+    """The keys of *secrets* (one secret or a list), refusing an empty list and
+    any secret that is empty or not a ``str`` or ``bytes``, by position."""
+    if isinstance(secrets, (str, bytes)):
+        return [_key(secrets, 0, what)]
+    if not isinstance(secrets, Sequence):
+        raise TypeError(
+            f"{what}: secrets must be a str, bytes or a list of them, "
+            f"got {type(secrets).__name__}"
+        )
+    if not secrets:
         raise SigningError(f"{what} needs at least one secret")
-    return keys
+    return [_key(secret, position, what) for position, secret in enumerate(secrets)]
+
+
+def _utf8(text: str) -> bytes:
+    """*text* as UTF-8, the way Node hashes a string: a lone surrogate (which no
+    header decodes to, but a caller's string may hold) becomes U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
 
 
 def _hmac_sha256(value: str, key: bytes) -> str:
-    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(key, _utf8(value), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii").rstrip("=")
 
 
@@ -93,7 +124,7 @@ def sign(value: str, secret: Secret) -> str:
     cookie-signature's ``sign``."""
     if not isinstance(value, str):
         raise TypeError(f"the value to sign must be a str, got {type(value).__name__}")
-    return f"{value}.{_hmac_sha256(value, _key(secret))}"
+    return f"{value}.{_hmac_sha256(value, _key(secret, 0, 'sign'))}"
 
 
 def unsign(signed: str, secrets: Secret | Sequence[Secret]) -> str | None:
@@ -107,11 +138,11 @@ def unsign(signed: str, secrets: Secret | Sequence[Secret]) -> str | None:
         raise TypeError(f"the signed value must be a str, got {type(signed).__name__}")
     # input.slice(0, input.lastIndexOf('.')): without a ".", JavaScript's slice(0, -1).
     value = signed[:signed.rfind(".")] if "." in signed else signed[:-1]
-    wanted = signed.encode("utf-8")
+    wanted = _utf8(signed)
     matched = False
     for key in _secrets(secrets, "unsign"):
         # Every secret is tried, whatever matched, so timing tells nothing.
-        matched |= hmac.compare_digest(f"{value}.{_hmac_sha256(value, key)}".encode(), wanted)
+        matched |= hmac.compare_digest(_utf8(f"{value}.{_hmac_sha256(value, key)}"), wanted)
     return value if matched else None
 
 
@@ -170,7 +201,7 @@ class KeygripSigner:
         self.algorithm = algorithm
 
     def _sign(self, data: str, key: bytes) -> str:
-        digest = hmac.new(key, data.encode("utf-8"), self.algorithm).digest()
+        digest = hmac.new(key, _utf8(data), self.algorithm).digest()
         text = base64.b64encode(digest).decode("ascii")
         return text.replace("/", "_").replace("+", "-").replace("=", "")
 
@@ -181,7 +212,7 @@ class KeygripSigner:
     def index(self, data: str, digest: str) -> int:
         """Keygrip's ``index``: which key signed *data*, or ``-1``."""
         for number, key in enumerate(self._keys):
-            if hmac.compare_digest(digest.encode("utf-8"), self._sign(data, key).encode()):
+            if hmac.compare_digest(_utf8(digest), self._sign(data, key).encode()):
                 return number
         return -1
 
@@ -198,13 +229,35 @@ class KeygripSigner:
             return None
         data = f"{name}={raw}"
         found = self.index(data, digest)
-        if not cookies.sent:  # once the response has started, nothing can be fixed
-            if found < 0:
-                cookies.unset(f"{name}.sig", path="/", http_only=True)
-            elif found > 0:
-                cookies.set(f"{name}.sig", self.sign(data), None, True, path="/",
-                            http_only=True, secure=cookies.secure)
+        if found < 0 and not data.isascii():
+            # Node reads the Cookie header as latin-1 and hashes that string as
+            # UTF-8, so a value whose bytes are not ASCII (which Koa lets through
+            # unencoded) was signed as its latin-1 reading; the header here was
+            # read as UTF-8.
+            koa_data = data.encode("utf-8").decode("latin-1")
+            found = self.index(koa_data, digest)
+            if found >= 0:
+                data = koa_data
+        if found != 0 and not cookies.sent:  # once the response has started, nothing can be fixed
+            self._fix_companion(cookies, name, None if found < 0 else self.sign(data))
         return None if found < 0 else cookies.get(name)
+
+    @staticmethod
+    def _fix_companion(cookies: CookieAccess, name: str, digest: str | None) -> None:
+        """Expire a ``.sig`` that matches no key (*digest* ``None``) or re-sign it
+        with the first key, as Koa's ``cookies`` does, with what a prefixed name
+        demands of it: ``__Secure-``, ``__Host-`` and ``__Http-`` need Secure (and
+        ``Path=/``, which every companion has). Over plain http such a companion
+        cannot be written: it is left as it is, and the read still answers."""
+        companion = f"{name}.sig"
+        prefixed = companion.lower().startswith(_PREFIXES)
+        secure = cookies.secure
+        if prefixed and not secure:
+            return
+        if digest is None:
+            cookies.unset(companion, path="/", http_only=True, secure=prefixed)
+        else:
+            cookies.set(companion, digest, None, True, path="/", http_only=True, secure=secure)
 
     def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,

@@ -25,6 +25,7 @@ from cookie_middleware import (
 from cookie_middleware.signing import sign, unsign
 from session_middleware import Session, get_session
 from session_middleware.express import is_express_sid, new_express_sid
+from tests.transports import TRANSPORTS, Through
 
 EXPRESS_DARK_MODE = "dark mode.4pHTXj84TSV4zTjjiNCRlNrntMLs1PoRU09DUbmsf+I"  # "keyboard cat"
 
@@ -66,11 +67,56 @@ def test_keygrip_matches_keygrip() -> None:
                      id="keygrip-no-key"),
         pytest.param(lambda: KeygripSigner(["k"], "sha7"), "unknown hash algorithm",
                      id="keygrip-bad-algorithm"),
+        pytest.param(lambda: ExpressSigner(""), "ExpressSigner: secret 0 is empty",
+                     id="express-empty-str"),
+        pytest.param(lambda: ExpressSigner(b""), "ExpressSigner: secret 0 is empty",
+                     id="express-empty-bytes"),
+        pytest.param(lambda: ExpressSigner([""]), "ExpressSigner: secret 0 is empty",
+                     id="express-list-of-empty"),
+        pytest.param(lambda: ExpressSigner(["real", ""]), "ExpressSigner: secret 1 is empty",
+                     id="express-trailing-comma"),
+        pytest.param(lambda: KeygripSigner([""]), "KeygripSigner: secret 0 is empty",
+                     id="keygrip-list-of-empty"),
+        pytest.param(lambda: KeygripSigner(["k", b""]), "KeygripSigner: secret 1 is empty",
+                     id="keygrip-empty-second"),
+        pytest.param(lambda: sign("v", ""), "sign: secret 0 is empty", id="sign-empty"),
+        pytest.param(lambda: unsign("v.x", ["a", ""]), "unsign: secret 1 is empty",
+                     id="unsign-empty"),
     ],
 )
 def test_signers_refuse_bad_configuration(make: Any, message: str) -> None:
     with pytest.raises(SigningError, match=message):
         make()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(lambda: ExpressSigner(None), "ExpressSigner: secrets must be a str, "
+                     "bytes or a list of them, got NoneType", id="express-none"),
+        pytest.param(lambda: ExpressSigner(["a", 1]), "ExpressSigner: secret 1 must be a str "
+                     "or bytes, got int", id="express-int"),
+        pytest.param(lambda: KeygripSigner([None]), "KeygripSigner: secret 0 must be a str or "
+                     "bytes, got NoneType", id="keygrip-none"),
+    ],
+)
+def test_signers_refuse_secrets_of_the_wrong_type(make: Any, message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        make()
+    assert str(caught.value) == message
+
+
+def test_a_signature_made_without_a_secret_cannot_be_configured_to_verify() -> None:
+    """The forgery an empty secret allowed: anyone can compute HMAC with no key."""
+    import base64
+    import hashlib
+    import hmac
+
+    forged = base64.b64encode(hmac.new(b"", b"admin", hashlib.sha256).digest()).decode()
+    assert unsign(f"admin.{forged.rstrip('=')}", "real") is None
+    for secrets in ("", [""], ["real", ""], b""):
+        with pytest.raises(SigningError):
+            ExpressSigner(secrets)
 
 
 def cookies_for(header: str = "", signer: Any = None) -> tuple[Cookies, Response]:
@@ -166,3 +212,83 @@ def test_express_ids() -> None:
     assert not is_express_sid("x" * 31)
     assert not is_express_sid("é" * 32)
     assert is_express_sid(is_express_sid.mint())
+
+
+HOST_SID = "__Host-sid"
+GOOD = KeygripSigner(["new"]).sign(f"{HOST_SID}=abc")
+OLDER = KeygripSigner(["old"]).sign(f"{HOST_SID}=abc")
+EXPIRED_HOST_SIG = (f"{HOST_SID}.sig=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; "
+                    "HttpOnly; Secure")
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(
+    ("sig", "scheme", "value", "written"),
+    [
+        pytest.param("forged", "http", None, [], id="forged-over-http"),
+        pytest.param("forged", "https", None, [EXPIRED_HOST_SIG], id="forged-over-https"),
+        pytest.param(OLDER, "http", "abc", [], id="older-key-over-http"),
+        pytest.param(OLDER, "https", "abc",
+                     [f"{HOST_SID}.sig={GOOD}; Path=/; HttpOnly; Secure"],
+                     id="older-key-over-https"),
+        pytest.param(GOOD, "http", "abc", [], id="good-over-http"),
+    ],
+)
+def test_a_host_prefixed_sig_companion_never_fails_the_request(
+        through: Through, sig: str, scheme: str, value: str | None,
+        written: list[str]) -> None:
+    """Any client can send a forged __Host-sid.sig, and a key rotation makes every
+    good one "older": the read answers, and the companion is fixed only where
+    its prefix lets it be written (Secure, so https only)."""
+    outcome = through(lambda cookies, session: cookies.get(HOST_SID, signed=True),
+                      [("cookie", f"{HOST_SID}=abc; {HOST_SID}.sig={sig}".encode())],
+                      scheme=scheme, cookies={"signer": KeygripSigner(["new", "old"])})
+    assert (outcome.status, outcome.result, outcome.set_cookies) == (200, value, written)
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(
+    ("name", "sig"),
+    [
+        pytest.param("__Secure-sid", "forged", id="secure-prefix"),
+        pytest.param("__Http-sid", "forged", id="http-prefix"),
+        pytest.param("__host-sid", "forged", id="host-prefix-lower-case"),
+    ],
+)
+def test_every_prefixed_companion_is_written_with_secure(through: Through, name: str,
+                                                         sig: str) -> None:
+    header = f"{name}=abc; {name}.sig={sig}".encode()
+    signer = {"signer": KeygripSigner(["new"])}
+
+    def read(cookies: Cookies, session: object) -> str | None:
+        return cookies.get(name, signed=True)
+
+    assert through(read, [("cookie", header)], cookies=signer).set_cookies == []
+    assert through(read, [("cookie", header)], scheme="https", cookies=signer).set_cookies == [
+        f"{name}.sig=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure"]
+
+
+# What Koa's cookies package writes for set("theme", value, {signed: true}) with the key
+# "k1": it lets latin-1 characters through unencoded, and Node sends each as one byte.
+# Generated by running cookies 0.9.2 (tests/interop checks it live).
+KOA_LATIN1 = [
+    pytest.param("\u00c3\u00a9", "tHFSMtuFikuNiuNDQtL39dTz-WA", "\u00e9",
+                 id="utf8-bytes-of-e-acute"),
+    pytest.param("\u00e2\u0082\u00ac", "km1aiKYXTv2rv_o_ubFTtDFy-1I", "\u20ac",
+                 id="utf8-bytes-of-euro"),
+    pytest.param("\u00e9", "syVSwofvGggSeIGK4EKEHEgMxE4", "\u00e9", id="latin1-e-acute"),
+    pytest.param("\u00ffa\u00c3\u00a9", "0fF20xi5wVPMsOrfo9-KxFUENLI",
+                 "\u00ffa\u00c3\u00a9", id="not-utf8-read-as-latin1"),
+]
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(("koa_value", "digest", "text"), KOA_LATIN1)
+def test_a_value_koa_signed_verifies_whatever_its_bytes(through: Through, koa_value: str,
+                                                        digest: str, text: str) -> None:
+    """Node reads the Cookie header as latin-1, so Koa signs the latin-1 reading of the
+    value's bytes; get() answers the UTF-8 reading where the bytes are valid UTF-8."""
+    wire = f"theme={koa_value}; theme.sig={digest}".encode("latin-1")
+    outcome = through(lambda cookies, session: cookies.get("theme", signed=True),
+                      [("cookie", wire)], cookies={"signer": KeygripSigner(["k1"])})
+    assert (outcome.result, outcome.set_cookies) == (text, [])

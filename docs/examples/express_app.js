@@ -19,7 +19,8 @@ async function main() {
   app.use(session({
     name: 'connect.sid',
     store: new RedisStore({ client, prefix: 'sess:' }),
-    secret: process.env.SESSION_SECRETS.split(','), // the first signs, all verify
+    // The first signs, all verify; an empty entry (a trailing comma) would sign with no key.
+    secret: process.env.SESSION_SECRETS.split(',').filter(Boolean),
     resave: false,
     saveUninitialized: false,
     cookie: { maxAge: 14 * 24 * 3600 * 1000, sameSite: 'lax' }, // milliseconds, in Express

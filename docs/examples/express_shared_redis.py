@@ -59,11 +59,17 @@ def make_app(client: Any, secrets: list[str]) -> Any:
     )
 
 
+def secrets_from(text: str) -> list[str]:
+    """The secrets of a comma-separated list, as Express's recipe reads them, without
+    the empty entry a trailing comma leaves (ExpressSigner refuses an empty secret)."""
+    return [secret for secret in text.split(",") if secret]
+
+
 if __name__ == "__main__":
     from wsgiref.simple_server import make_server
 
     client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    secrets = os.environ.get("SESSION_SECRETS", "change me").split(",")
+    secrets = secrets_from(os.environ.get("SESSION_SECRETS", "change me"))
     app = make_app(client, secrets)
     with make_server("127.0.0.1", int(os.environ.get("PORT", "8000")), app) as server:
         print(f"Serving on http://127.0.0.1:{server.server_port}/")

@@ -27,6 +27,8 @@ from tests.services import serve_wsgi
 
 EXAMPLES = Path(__file__).parent.parent.parent / "docs" / "examples"
 SECRETS = ["newest secret", "older secret"]
+# As an operator may write them: with a trailing comma, which both sides must skip.
+SECRETS_TEXT = ",".join(SECRETS) + ","
 
 
 class Jar:
@@ -80,7 +82,7 @@ def express(npm_folder: Path, redis_url: str, redis_client: Any) -> Iterator[str
         [node, "express_app.js"], cwd=npm_folder, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
         env={**os.environ, "REDIS_URL": redis_url, "PORT": "0",
-             "SESSION_SECRETS": ",".join(SECRETS)},
+             "SESSION_SECRETS": SECRETS_TEXT},
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -106,7 +108,7 @@ def python(redis_url: str, redis_client: Any) -> Iterator[str]:
     sys.modules["express_shared_redis"] = module
     spec.loader.exec_module(module)
     client = redis.Redis.from_url(redis_url)
-    server, url = serve_wsgi(module.make_app(client, SECRETS))
+    server, url = serve_wsgi(module.make_app(client, module.secrets_from(SECRETS_TEXT)))
     try:
         yield url
     finally:

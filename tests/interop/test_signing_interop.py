@@ -15,6 +15,7 @@ from webob import Request, Response
 from cookie_middleware import Cookies, ExpressSigner, KeygripSigner
 from cookie_middleware.signing import sign, unsign
 from tests.interop.npm import run_node
+from tests.transports import TRANSPORTS, Through
 
 SEED = 20261130
 ALPHABET = "abcXYZ019 -_.~!*'()%+/=:;,\"\\\u00e9\u20ac\U0001f600"
@@ -100,6 +101,30 @@ def test_koa_reads_what_python_signs_and_back(signing: Any) -> None:
     for value, theirs in zip(KOA_VALUES, reply["koaSet"], strict=True):
         got, written = python_get(KeygripSigner(keys), koa_pair(theirs), "theme")
         assert (got, written) == (unquote(value), [])
+
+
+# Koa lets latin-1 characters through unencoded; Node writes each as one byte.
+KOA_LATIN1_VALUES = ["\u00c3\u00a9", "\u00e9", "\u00e2\u0082\u00ac", "\u00ffa\u00c3\u00a9",
+                     "\u00f0\u009f\u0098\u0080x", "caf\u00c3\u00a9 \u00e9"]
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+def test_what_koa_signs_verifies_whatever_the_bytes_of_its_value(signing: Any,
+                                                                 through: Through) -> None:
+    keys = ["k1"]
+    reply = signing({"koaSet": [{"keys": keys, "name": "theme", "value": value}
+                                for value in KOA_LATIN1_VALUES]})
+    for value, theirs in zip(KOA_LATIN1_VALUES, reply["koaSet"], strict=True):
+        wire = koa_pair(theirs).encode("latin-1")  # the bytes the browser sends back
+        outcome = through(lambda cookies, session: cookies.get("theme", signed=True),
+                          [("cookie", wire)], cookies={"signer": KeygripSigner(keys)})
+        # get() answers the UTF-8 reading of the bytes where they are UTF-8, and
+        # Koa's own (latin-1) reading where they are not.
+        try:
+            text = value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            text = value
+        assert (outcome.result, outcome.set_cookies) == (text, []), value
 
 
 @pytest.mark.parametrize(
