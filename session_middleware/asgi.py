@@ -29,13 +29,19 @@ the innermost one when several cookie names are stacked, each also under
 ``"session:" + name``."""
 
 
-def _cross_site(scope: Scope) -> bool:
+def _cookie_withheld(settings: SessionSettings, scope: Scope) -> bool:
     # A scan of the header list in Python: Session asks it only of a request
     # that came without a session cookie.
+    fetch: dict[bytes, str] = {}
     for name, value in scope.get("headers", ()):
-        if name == b"sec-fetch-site":
-            return bytes(value) == b"cross-site"
-    return False
+        if name in _FETCH_HEADERS:
+            fetch.setdefault(name, bytes(value).decode("latin-1"))
+    # A WebSocket handshake is a GET (its Sec-Fetch-Mode, "websocket", is no navigation).
+    return settings.cookie_withheld(fetch.get(b"sec-fetch-site"), fetch.get(b"sec-fetch-mode"),
+                                    fetch.get(b"sec-fetch-dest"), scope.get("method", "GET"))
+
+
+_FETCH_HEADERS = (b"sec-fetch-site", b"sec-fetch-mode", b"sec-fetch-dest")
 
 
 class SessionMiddleware:
@@ -92,7 +98,8 @@ class SessionMiddleware:
         if not (isinstance(session, Session) and session.cookies is cookies):
             # What settings.open() does, without the call: this runs on every request.
             session = Session.__new__(Session)
-            session._begin(cookies, self.settings, partial(_cross_site, scope))
+            withheld = partial(_cookie_withheld, self.settings, scope)
+            session._begin(cookies, self.settings, withheld)
             state[self.key] = session
         state[STATE_KEY] = session
         await self.app(scope, receive, send)

@@ -20,7 +20,14 @@ from .tokens import is_session_token, new_token
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-__all__ = ["CookieJar", "Session", "SessionSettings", "in_production", "session_cookie_options"]
+__all__ = [
+    "CookieJar",
+    "Session",
+    "SessionSettings",
+    "cookie_withheld",
+    "in_production",
+    "session_cookie_options",
+]
 
 
 # os.environ keeps its variables, encoded, in a dict. Reading that dict costs a
@@ -58,6 +65,28 @@ def session_cookie_options(cookie_options: Mapping[str, object],
     return options
 
 
+def cookie_withheld(same_site: str | None, fetch_site: str | None, fetch_mode: str | None,
+                    fetch_dest: str | None, method: str) -> bool:
+    """Whether a browser would have withheld a cookie with this ``SameSite``
+    (``"Strict"``, ``"Lax"``, ``"None"`` or ``None`` for unset) from a request
+    with these ``Sec-Fetch-Site``, ``-Mode`` and ``-Dest`` headers and *method*.
+
+    Only a cross-site request loses a cookie: a ``Strict`` one always; a ``Lax``
+    one (or one without SameSite, which browsers treat as Lax) unless the request
+    is a top-level navigation with a safe method, such as following a link; a
+    ``None`` one never. Without ``Sec-Fetch-Mode`` or ``-Dest`` the answer is
+    the cautious one: withheld.
+    """
+    if fetch_site != "cross-site" or same_site == "None":
+        return False
+    if same_site == "Strict":
+        return True
+    # RFC 6265bis sec 5.8.3: Lax cookies go with "top-level navigations" by a
+    # "safe" method; Sec-Fetch-Dest says whether the navigation is top-level.
+    return not (fetch_mode == "navigate" and fetch_dest == "document"
+                and method in ("GET", "HEAD"))
+
+
 class SessionSettings:
     """How a session cookie is read and written: made once, used for every request.
 
@@ -66,7 +95,8 @@ class SessionSettings:
     options are checked once for each value of ``ENV == "production"``.
     """
 
-    __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "signed")
+    __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "same_site",
+                 "signed")
 
     def __init__(self, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
@@ -88,6 +118,14 @@ class SessionSettings:
         self.signed = signed
         self._options = cookie_options
         self._prepared: dict[bool, CookieOptions] = {}
+        self.same_site = self.options().same_site
+        """The cookie's SameSite (``"Strict"``, ``"Lax"``, ``"None"`` or ``None``)."""
+
+    def cookie_withheld(self, fetch_site: str | None, fetch_mode: str | None,
+                        fetch_dest: str | None, method: str) -> bool:
+        """:func:`cookie_withheld` for this session cookie: what the middlewares
+        pass a :class:`Session` as *cross_site*."""
+        return cookie_withheld(self.same_site, fetch_site, fetch_mode, fetch_dest, method)
 
     def options(self) -> CookieOptions:
         """The checked options the cookie is set with now (``ENV`` read now)."""
@@ -148,11 +186,12 @@ class Session:
     new (minted, replaced or reset), so a slow request cannot write back a token
     that a concurrent login replaced; ``max_age`` is then an absolute lifetime.
 
-    ``cross_site=True`` (the middlewares pass it for a request whose
-    ``Sec-Fetch-Site`` is ``cross-site``) withholds the cookie of a token minted
-    only because the request carried no session cookie: a browser withholds a
-    SameSite cookie from such requests, and writing the new token would log the
-    user out. :meth:`reset` always writes.
+    ``cross_site=True`` says that the browser would have withheld a session
+    cookie from this request (the middlewares pass it for a cross-site request
+    that the cookie's SameSite keeps it off: see :func:`cookie_withheld`). Then
+    a token minted only because the request carried no session cookie is not
+    written: the user may well have one, and writing the new token would log
+    them out. :meth:`reset` always writes.
 
     *cookie_options* (``max_age``, ``same_site``, ``domain``, ``secure``, ...)
     are passed to ``cookies.set`` as well, override those defaults, and are

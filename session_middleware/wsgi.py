@@ -60,8 +60,11 @@ class SessionMiddleware:
         # What settings.open() does, without the call: this runs on every request.
         session_class = self.session_class
         session = session_class.__new__(session_class)
-        session._begin(cookies, self.settings,
-                       environ.get("HTTP_SEC_FETCH_SITE") == "cross-site")
+        site = environ.get("HTTP_SEC_FETCH_SITE")
+        withheld = site == "cross-site" and self.settings.cookie_withheld(
+            site, environ.get("HTTP_SEC_FETCH_MODE"), environ.get("HTTP_SEC_FETCH_DEST"),
+            environ.get("REQUEST_METHOD", "GET"))
+        session._begin(cookies, self.settings, withheld)
         environ[ENVIRON_KEY] = environ[self.key] = session
         return self.app(environ, start_response)
 

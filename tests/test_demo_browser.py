@@ -124,3 +124,40 @@ def test_a_cross_site_form_post_is_refused(demo: Demo, page: Any, artifacts: Pat
     assert session_cookie(page)["value"] == token
     page.goto(demo.url)
     assert page.inner_text("#state strong") == "Grace"
+
+
+def link_site(target: str) -> Any:
+    """Another site's page that links to the demo, as a search result or an email does."""
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        body = (f'<!doctype html><title>elsewhere</title><a id="link" href="{target}">'
+                'the demo</a>').encode()
+        start_response("200 OK", [("Content-Type", "text/html"),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+def test_a_visitor_who_arrives_by_a_link_can_log_in(demo: Demo, page: Any,
+                                                    artifacts: Path) -> None:
+    """The landing request is cross-site and carries no cookie; a Lax cookie would
+    have come with it, so the visitor has none, and the token minted for the landing
+    page (which the login form's CSRF token is bound to) is the one they keep."""
+    server, elsewhere = serve_wsgi(link_site(demo.url), host="localhost")
+    try:
+        page.goto(elsewhere)
+        with page.expect_navigation():
+            page.click("#link")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert page.url == demo.url
+    landed = session_cookie(page)["value"]
+    page.fill("input[name=user]", "Katherine")
+    with page.expect_navigation():
+        page.click("button:text-is('Log in')")
+    assert page.title() == "Session demo"
+    assert page.inner_text("#state strong") == "Katherine"
+    assert session_cookie(page)["value"] != landed  # reset() at login, as ever
+    shot(page, artifacts, "6-logged-in-after-a-link")
+    assert page.problems == []

@@ -22,6 +22,7 @@ from session_middleware import (
     get_session,
     new_token,
 )
+from tests.transports import TRANSPORTS, Through
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -213,6 +214,42 @@ def test_a_cross_site_request_without_a_session_cookie_writes_none(
     response = Request.blank("/", headers=headers).get_response(make_app(lambda s: None))
     expected = [f"_session={response.text}; Path=/; HttpOnly"] if written else []
     assert response.headers.getall("Set-Cookie") == expected
+
+
+LINK = [("sec-fetch-site", b"cross-site"), ("sec-fetch-mode", b"navigate"),
+        ("sec-fetch-dest", b"document")]
+FORM_POST = LINK  # a form post is a top-level navigation too: only its method differs
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(
+    ("options", "fetch", "method", "written"),
+    [
+        pytest.param({"same_site": "lax"}, LINK, "GET", True, id="lax-link-lands"),
+        pytest.param({}, LINK, "GET", True, id="unset-link-lands"),
+        pytest.param({"same_site": "lax"}, LINK, "HEAD", True, id="lax-link-head"),
+        pytest.param({"same_site": "strict"}, LINK, "GET", False, id="strict-link"),
+        pytest.param({"same_site": "lax"}, FORM_POST, "POST", False, id="lax-form-post"),
+        pytest.param({"same_site": "lax"}, LINK[:1], "GET", False, id="lax-no-mode"),
+        pytest.param({"same_site": "lax"}, [*LINK[:2], ("sec-fetch-dest", b"iframe")], "GET",
+                     False, id="lax-iframe"),
+        pytest.param({"same_site": "lax"}, [("sec-fetch-mode", b"cors"), *LINK[:1]], "GET",
+                     False, id="lax-fetch"),
+        pytest.param({"same_site": "none", "secure": True}, FORM_POST, "POST", True,
+                     id="none-form-post"),
+    ],
+)
+def test_a_minted_token_is_withheld_only_where_the_browser_would_withhold_a_cookie(
+        through: Through, options: dict[str, Any], fetch: list[tuple[str, bytes]],
+        method: str, written: bool) -> None:
+    """A visitor who follows a link from another site would have sent a Lax
+    session cookie: arriving without one, they have none, and get theirs."""
+    outcome = through(lambda cookies, session: session.token, fetch, scheme="https",
+                      method=method, session=options)
+    assert outcome.status == 200
+    assert bool(outcome.set_cookies) is written
+    if written:
+        assert outcome.set_cookies[0].startswith(f"_session={outcome.result};")
 
 
 def test_a_reset_on_a_cross_site_post_is_written() -> None:

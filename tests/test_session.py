@@ -9,6 +9,7 @@ import pytest
 
 from cookie_middleware import Cookies, HeadersSentError, InsecureCookieError, InvalidOptionError
 from session_middleware import Session, is_session_token, new_token
+from session_middleware.session import cookie_withheld
 
 
 class FakeCookies:
@@ -226,3 +227,35 @@ def test_porting_mistakes_name_the_expected_argument(arguments: tuple[Any, ...],
     with pytest.raises(TypeError) as caught:
         Session(*arguments)
     assert message in str(caught.value)
+
+
+NAVIGATE = ("navigate", "document")
+
+
+@pytest.mark.parametrize(
+    ("same_site", "site", "mode_dest", "method", "withheld"),
+    [
+        pytest.param("Lax", "same-origin", ("cors", "empty"), "POST", False, id="same-origin"),
+        pytest.param("Strict", "same-site", ("cors", "empty"), "POST", False,
+                     id="same-site-strict"),
+        pytest.param("Strict", None, (None, None), "POST", False, id="no-fetch-metadata"),
+        pytest.param("Lax", "cross-site", NAVIGATE, "GET", False, id="lax-link"),
+        pytest.param("Lax", "cross-site", NAVIGATE, "HEAD", False, id="lax-link-head"),
+        pytest.param(None, "cross-site", NAVIGATE, "GET", False, id="unset-link"),
+        pytest.param("Lax", "cross-site", NAVIGATE, "POST", True, id="lax-form-post"),
+        pytest.param("Lax", "cross-site", ("navigate", "iframe"), "GET", True,
+                     id="lax-iframe"),
+        pytest.param("Lax", "cross-site", ("no-cors", "image"), "GET", True, id="lax-image"),
+        pytest.param("Lax", "cross-site", ("websocket", "websocket"), "GET", True,
+                     id="lax-websocket"),
+        pytest.param("Lax", "cross-site", (None, None), "GET", True, id="lax-no-mode"),
+        pytest.param("Lax", "cross-site", ("navigate", None), "GET", True, id="lax-no-dest"),
+        pytest.param(None, "cross-site", NAVIGATE, "POST", True, id="unset-form-post"),
+        pytest.param("Strict", "cross-site", NAVIGATE, "GET", True, id="strict-link"),
+        pytest.param("None", "cross-site", ("cors", "empty"), "POST", False, id="none-fetch"),
+    ],
+)
+def test_a_cookie_is_withheld_where_the_browser_withholds_it(
+        same_site: str | None, site: str | None, mode_dest: tuple[str | None, str | None],
+        method: str, withheld: bool) -> None:
+    assert cookie_withheld(same_site, site, *mode_dest, method) is withheld
