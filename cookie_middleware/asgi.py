@@ -3,8 +3,9 @@
 :class:`CookiesMiddleware` gives every ``http`` and ``websocket`` connection a
 fresh :class:`Cookies` in ``scope["state"]["cookies"]`` (Starlette's and
 FastAPI's ``request.state.cookies``), and appends the pending cookies to the
-headers of ``http.response.start`` or ``websocket.accept``, after any the app
-wrote itself, byte for byte what the WSGI middleware writes for the same calls.
+headers of ``http.response.start``, ``websocket.accept`` or a WebSocket denial
+response (``websocket.http.response.start``), after any the app wrote itself,
+byte for byte what the WSGI middleware writes for the same calls.
 ``lifespan`` and unknown scope types pass through untouched.
 """
 
@@ -45,7 +46,9 @@ STATE_KEY = "cookies"
 """The key in ``scope["state"]`` under which :class:`CookiesMiddleware` puts each
 connection's :class:`Cookies` (``request.state.cookies`` in Starlette)."""
 
-_STARTS = ("http.response.start", "websocket.accept")
+# The messages that send a response's headers: an HTTP response, a WebSocket
+# handshake's accept, and the denial response of the WebSocket extension.
+_STARTS = ("http.response.start", "websocket.accept", "websocket.http.response.start")
 
 
 def with_headers(message: Message, values: list[str]) -> Message:

@@ -352,17 +352,32 @@ def test_starlette_websocket_handshake_carries_the_cookies() -> None:
         # TestClient does not expose the accept headers; the raw test below does.
 
 
-def test_websocket_accept_headers_raw() -> None:
+WS_ACCEPT = {"type": "websocket.accept", "subprotocol": None}
+WS_DENIAL = {"type": "websocket.http.response.start", "status": 403,
+             "headers": [(b"content-type", b"text/plain")]}
+
+
+@pytest.mark.parametrize(
+    ("start", "then"),
+    [
+        pytest.param(WS_ACCEPT, {"type": "websocket.close", "code": 1000}, id="accept"),
+        pytest.param(WS_DENIAL, {"type": "websocket.http.response.body", "body": b"no"},
+                     id="denial-response"),
+    ],
+)
+def test_websocket_accept_headers_raw(start: Message, then: Message) -> None:
+    """The handshake's accept, or the denial response of the ASGI extension, carries
+    the pending cookies; a set after it raises, as after http.response.start."""
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         cookies = get_cookies(scope)
         assert cookies.get("theme") == "light"
         assert cookies.secure
         cookies.set("ws", "1", {"secure": True})
         await receive()  # websocket.connect
-        await send({"type": "websocket.accept", "subprotocol": None})
+        await send(dict(start))
         with pytest.raises(HeadersSentError):
             cookies.set("late", "1")
-        await send({"type": "websocket.close", "code": 1000})
+        await send(then)
 
     scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "wss", "path": "/",
              "headers": [(b"cookie", b"theme=light")], "query_string": b""}
@@ -375,8 +390,9 @@ def test_websocket_accept_headers_raw() -> None:
         sent.append(message)
 
     asyncio.run(CookiesMiddleware(app)(scope, receive, send))
-    assert sent[0] == {"type": "websocket.accept", "subprotocol": None,
-                       "headers": [(b"set-cookie", b"ws=1; Secure")]}
+    assert sent[0] == {**start, "headers": [*start.get("headers", []),
+                                            (b"set-cookie", b"ws=1; Secure")]}
+    assert sent[1] == then
 
 
 def test_lifespan_state_and_per_request_state() -> None:
