@@ -319,8 +319,9 @@ def render(name: str, value: str, options: CookieOptions) -> str:
         )
     if kind == _PREFIXED_NAME or not options.plain:
         _check_coherence(name, options)
-        if options.lifetime_warning is not None:
-            _warn_at_caller(CookieWarning(f"cookie {name!r}: {options.lifetime_warning}"))
+        warning = options.lifetime_warning()
+        if warning is not None:
+            _warn_at_caller(CookieWarning(f"cookie {name!r}: {warning}"))
     return f"{name}={encoded}{options.tail}"
 
 

@@ -92,15 +92,14 @@ class CookieOptions(Mapping[str, object]):
     encode: Encoder | None = None
     given: tuple[tuple[str, object], ...] = field(default=(), repr=False)
     """The options as they were given, in either spelling: what the mapping holds."""
-    lifetime_warning: str | None = field(default=None, repr=False)
-    """Why this lifetime deserves a :class:`~cookie_middleware.CookieWarning`."""
     tail: str = field(init=False, repr=False, compare=False)
     """The attributes as they follow ``name=value`` on the wire, computed once:
     cookie@0.2.4's order (Max-Age, Domain, Path, Expires, HttpOnly, Secure),
     then cookie 1.x's (Partitioned, Priority, SameSite)."""
     plain: bool = field(init=False, repr=False, compare=False)
     """Whether a cookie set with these options needs no check or warning at
-    render time beyond its name's own (SameSite=None and Partitioned need Secure)."""
+    render time beyond its name's own (SameSite=None and Partitioned need Secure;
+    a lifetime may be over 400 days)."""
 
     def __post_init__(self) -> None:
         parts = [""]
@@ -123,8 +122,16 @@ class CookieOptions(Mapping[str, object]):
         if self.same_site:
             parts.append(f"SameSite={self.same_site}")
         object.__setattr__(self, "tail", "; ".join(parts))
-        object.__setattr__(self, "plain", not (self.same_site == "None" or self.partitioned
-                                               or self.lifetime_warning is not None))
+        # An expiry's distance from now changes as the clock moves: it is judged
+        # at every render, never once for all.
+        object.__setattr__(self, "plain", not (
+            self.same_site == "None" or self.partitioned or self.expires is not None
+            or (self.max_age is not None and self.max_age > _MAX_LIFETIME)))
+
+    def lifetime_warning(self) -> str | None:
+        """Why this lifetime, judged now, deserves a
+        :class:`~cookie_middleware.CookieWarning`, or ``None``."""
+        return _lifetime_warning(self.max_age, self.expires)
 
     def __getitem__(self, name: str) -> object:
         for key, value in self.given:
@@ -361,13 +368,11 @@ def _normalize(pairs: tuple[tuple[str, object], ...], keywords_from: int) -> Coo
     """Check *pairs*: those before index *keywords_from* came in the options
     mapping, the rest as keywords (which only changes the hint for a typo)."""
     given = _collect(pairs, keywords_from)
-    max_age = _max_age(given.get("maxAge"))
-    expires = _expires(given.get("expires"))
     return CookieOptions(
-        max_age=max_age,
+        max_age=_max_age(given.get("maxAge")),
         domain=_domain(given.get("domain")),
         path=_path(given.get("path")),
-        expires=expires,
+        expires=_expires(given.get("expires")),
         http_only=_flag("httpOnly", given.get("httpOnly")),
         secure=_flag("secure", given.get("secure")),
         partitioned=_flag("partitioned", given.get("partitioned")),
@@ -375,7 +380,6 @@ def _normalize(pairs: tuple[tuple[str, object], ...], keywords_from: int) -> Coo
         same_site=_choice("sameSite", given.get("sameSite"), _SAME_SITE),
         encode=_encoder(given.get("encode")),
         given=tuple(pairs),
-        lifetime_warning=_lifetime_warning(max_age, expires),
     )
 
 

@@ -243,6 +243,37 @@ def test_a_lifetime_warning_points_at_the_apps_own_line(call: Any) -> None:
     assert [warning.filename for warning in caught] == [__file__]
 
 
+@pytest.mark.parametrize(
+    ("ahead_days", "clock_moves_days", "warns_then"),
+    [
+        pytest.param(390, -11, True, id="clock-back-past-400"),
+        pytest.param(410, 11, False, id="clock-on-below-400"),
+    ],
+)
+def test_a_lifetime_is_judged_at_each_render_not_once(
+        monkeypatch: pytest.MonkeyPatch, ahead_days: int, clock_moves_days: int,
+        warns_then: bool) -> None:
+    """The same options, checked once and kept (cookie_options, or the cache of
+    set's checked options), are judged against the clock of each render."""
+    start = time.time()
+    expires = start + ahead_days * 86400
+    kept = cookie_options(expires=expires)
+    renders = [lambda: serialize("a", "b", {"expires": expires}),
+               lambda: serialize("a", "b", kept)]
+    with warnings.catch_warnings(record=True) as first:
+        warnings.simplefilter("always")
+        for render in renders:
+            render()
+    assert len(first) == (0 if warns_then else 2)
+    monkeypatch.setattr(time, "time", lambda: start + clock_moves_days * 86400)
+    with warnings.catch_warnings(record=True) as later:
+        warnings.simplefilter("always")
+        for render in renders:
+            render()
+    assert len(later) == (2 if warns_then else 0)
+    assert all(issubclass(w.category, CookieWarning) for w in [*first, *later])
+
+
 def test_lifetimes_up_to_400_days_are_quiet() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
