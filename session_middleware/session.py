@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from cookie_middleware import CookieOptions, cookie_options
 
@@ -24,6 +24,7 @@ __all__ = [
     "CookieJar",
     "Session",
     "SessionSettings",
+    "SigningCookieJar",
     "cookie_withheld",
     "in_production",
     "session_cookie_options",
@@ -136,6 +137,10 @@ class SessionSettings:
             self._prepared[secure] = prepared
         return prepared
 
+    def signed_options(self) -> Mapping[str, object]:
+        """:meth:`options` with Node's ``signed: true``, for a ``signed`` session."""
+        return {**self.options(), "signed": True}
+
     def open(self, cookies: CookieJar, *, cross_site: bool = False,
              session_class: type[Session] | None = None) -> Session:
         """The :class:`Session` of the request whose cookies are *cookies*."""
@@ -148,16 +153,21 @@ _SIGNED = {"signed": True}
 
 
 class CookieJar(Protocol):
-    """What :class:`Session` needs of a cookies object: Node's ``get``/``set``.
+    """What :class:`Session` needs of a cookies object: Node's ``get(name)`` and
+    ``set(name, value, options, overwrite)``, by position, and nothing more, so
+    any object with those two methods type-checks as a session's cookies."""
 
-    For a ``signed`` session, ``get(name, {"signed": True})`` and
-    ``set(..., signed=True)`` too, as :class:`cookie_middleware.Cookies` has them.
-    """
-
-    def get(self, name: str, options: Mapping[str, object] | None = None, /) -> str | None: ...
+    def get(self, name: str, /) -> str | None: ...
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
-            overwrite: bool = False, /, **attributes: object) -> None: ...
+            overwrite: bool = False, /) -> None: ...
+
+
+class SigningCookieJar(CookieJar, Protocol):
+    """What a ``signed`` session needs too: Node's ``get(name, {"signed": True})``
+    (and ``set`` with that option), as :class:`cookie_middleware.Cookies` has them."""
+
+    def get(self, name: str, options: Mapping[str, object] | None = None, /) -> str | None: ...
 
 
 def _check_cookies(cookies: object) -> None:
@@ -232,7 +242,10 @@ class Session:
         self._cookies = cookies
         self._settings = settings
         name = settings.name
-        incoming = cookies.get(name, _SIGNED) if settings.signed else cookies.get(name)
+        if settings.signed:  # signed=True asks for cookies that sign: a SigningCookieJar
+            incoming = cast("SigningCookieJar", cookies).get(name, _SIGNED)
+        else:
+            incoming = cookies.get(name)
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:
@@ -248,10 +261,8 @@ class Session:
 
     def _write(self, token: str) -> None:
         settings = self._settings
-        if settings.signed:
-            self._cookies.set(settings.name, token, settings.options(), True, signed=True)
-        else:
-            self._cookies.set(settings.name, token, settings.options(), True)
+        options = settings.signed_options() if settings.signed else settings.options()
+        self._cookies.set(settings.name, token, options, True)
 
     @property
     def name(self) -> str:
