@@ -3,13 +3,17 @@ Redis, the command as a user runs it, and two processes sharing one Redis."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from webob import Request
 
 from session_middleware import new_token
@@ -321,3 +325,99 @@ def test_two_processes_share_one_redis(redis_url: str, redis_client: Any) -> Non
         stranger = Browser()
         stranger.opener.addheaders.append(("Cookie", f"_session={token}"))
         assert not PageFacts(stranger.get(one.url)).logged_in
+
+
+# Fuzzing the demo: whatever a client sends, a 4xx at worst ----------------------------
+
+FUZZ_STORE = MemoryStore(idle_timeout=3600)
+FUZZ_APP = make_app(FUZZ_STORE)
+_SESSION_PAGE = Request.blank("/").get_response(FUZZ_APP)
+_FUZZ_TOKEN = _SESSION_PAGE.headers["Set-Cookie"].split(";", 1)[0].removeprefix("_session=")
+_FUZZ_CSRF = str(PageFacts(_SESSION_PAGE.text).csrf)
+
+raw_text = st.binary(max_size=40)
+fuzz_paths = st.one_of(
+    st.sampled_from([b"/", b"/login", b"/reset", b"/logout", b"/favicon.svg", b"/favicon.ico",
+                     b"/nope", b"//login", b"/login/", b"/%6cogin", b"/\xff", b"/\xc3\xa9"]),
+    raw_text.map(lambda b: b"/" + b),
+)
+fuzz_fields = st.one_of(
+    st.sampled_from([_FUZZ_CSRF, "", "\u00e9", "\u00ff", _FUZZ_CSRF + "\u00e9"]),
+    st.text(max_size=20),
+)
+fuzz_bodies = st.one_of(
+    st.builds(lambda csrf, user: urlencode({"csrf": csrf, "user": user}).encode(),
+              fuzz_fields, st.text(max_size=80)),
+    st.sampled_from([b"csrf=%C3%A9", b"csrf=\xff", b"csrf=%ff%fe&user=%00",
+                     b"user=\xff\xfe&csrf=" + _FUZZ_CSRF.encode(), b"\xff\xfe=1", b"&&=&"]),
+    st.binary(max_size=80),
+)
+fuzz_content_types = st.sampled_from([
+    None, "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
+    "multipart/form-data", "multipart/form-data; boundary=x", "text/plain",
+    "application/json", "application/x-www-form-urlencoded; charset=\xff",
+])
+fuzz_cookies = st.one_of(
+    st.none(),
+    st.sampled_from([f"_session={_FUZZ_TOKEN}".encode(), b"_session=" + b"\xff" * 256,
+                     f"_session={_FUZZ_TOKEN}; _session=x".encode(), b"_session"]),
+    st.binary(max_size=80),
+)
+fuzz_headers = st.dictionaries(
+    st.sampled_from(["Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Host",
+                     "X-Forwarded-Proto", "Accept", "Content-Length", "Referer", "Origin"]),
+    st.one_of(st.sampled_from([b"cross-site", b"same-origin", b"navigate", b"document",
+                               b"https", b"-1", b"99999999999"]), raw_text),
+    max_size=4,
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "status"),
+    [
+        pytest.param("/login", b"csrf=%C3%A9", None, 403, id="non-ascii-csrf"),
+        pytest.param("/login", b"csrf=\xff", None, 403, id="raw-ff-csrf"),
+        pytest.param("/logout", b"csrf=" + _FUZZ_CSRF.encode() + b"%C3%A9", None, 403,
+                     id="valid-csrf-then-non-ascii"),
+        pytest.param("/login", b"--x", "multipart/form-data", 400, id="multipart-no-boundary"),
+        pytest.param("/login", b"csrf=x", "application/x-www-form-urlencoded; charset=nope",
+                     400, id="unknown-charset"),
+        pytest.param("/login", b"csrf=x", "application/x-www-form-urlencoded; charset=latin-1",
+                     400, id="charset-not-utf8"),
+        pytest.param("/\x80", b"", None, 404, id="path-not-utf8"),
+        pytest.param("/login", b"user=\xff&csrf=" + _FUZZ_CSRF.encode(), None, 303,
+                     id="user-not-utf8-still-logs-in"),
+    ],
+)
+def test_odd_forms_and_paths_get_a_4xx(path: str, body: bytes, content_type: str | None,
+                                       status: int) -> None:
+    request = Request.blank("/", method="POST", body=body,
+                            headers={"Cookie": f"_session={_FUZZ_TOKEN}"},
+                            content_type=content_type or "application/x-www-form-urlencoded")
+    request.environ["PATH_INFO"] = path
+    assert request.get_response(FUZZ_APP).status_code == status
+
+
+@settings(max_examples=300, deadline=None)
+@given(method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "BREW"]),
+       path=fuzz_paths, body=fuzz_bodies, content_type=fuzz_content_types,
+       cookie=fuzz_cookies, headers=fuzz_headers)
+def test_no_request_makes_the_demo_fail(method: str, path: bytes, body: bytes,
+                                        content_type: str | None, cookie: bytes | None,
+                                        headers: dict[str, bytes]) -> None:
+    request = Request.blank("/", method=method)
+    environ = request.environ
+    # As a WSGI server hands them over (PEP 3333): the bytes read as latin-1.
+    environ["PATH_INFO"] = path.decode("latin-1")
+    for name, value in headers.items():
+        environ[f"HTTP_{name.upper().replace('-', '_')}"] = value.decode("latin-1")
+    if cookie is not None:
+        environ["HTTP_COOKIE"] = cookie.decode("latin-1")
+    request.body = body
+    if content_type is not None:
+        environ["CONTENT_TYPE"] = content_type
+    errors = io.StringIO()
+    environ["wsgi.errors"] = errors
+    response = request.get_response(FUZZ_APP)
+    assert response.status_code < 500, response.text
+    assert errors.getvalue() == ""

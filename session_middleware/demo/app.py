@@ -13,6 +13,7 @@ import hmac
 from typing import TYPE_CHECKING
 
 from webob import Request, Response
+from webob.multidict import MultiDict
 
 from cookie_middleware import Cookies
 
@@ -51,6 +52,23 @@ def _html(text: str, status: int = 200, allow: str | None = None) -> Response:
     return response
 
 
+def _form(request: Request) -> MultiDict | None:
+    """The posted form, or ``None`` for a body that cannot be read as one (a
+    multipart body without a boundary, a charset other than UTF-8)."""
+    try:
+        return request.POST
+    # (WebOb raises DeprecationWarning for a charset other than UTF-8, and
+    # UnicodeDecodeError is a ValueError.)
+    except (ValueError, LookupError, DeprecationWarning):
+        return None
+
+
+def _same_text(sent: str, expected: str) -> bool:
+    """Compare in constant time; compare_digest refuses non-ASCII text, and a
+    token that is not ASCII is not the (hex) expected one anyway."""
+    return sent.isascii() and hmac.compare_digest(sent, expected)
+
+
 def _see_other() -> Response:
     response = Response(status=303, location="/")
     response.headers["Cache-Control"] = "no-store"
@@ -71,7 +89,9 @@ class DemoApp:
     def __call__(self, environ: WSGIEnvironment,
                  start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        path = request.path_info
+        # The raw path, its bytes read as latin-1 (PEP 3333): the routes are ASCII,
+        # and a path that is not UTF-8 is simply none of them.
+        path = environ.get("PATH_INFO", "")
         if path in ("/favicon.svg", "/favicon.ico"):
             response = Response(FAVICON, content_type="image/svg+xml")
             response.cache_control.max_age = 86400
@@ -99,15 +119,18 @@ class DemoApp:
                                     f"{path} changes your session: it takes a form post."),
                          405, allow=allow)
         session = get_session(request)
-        sent = request.POST.get("csrf", "")
+        form = _form(request)
+        if form is None:
+            return _html(error_page("400 Bad Request", "This form could not be read."), 400)
+        sent = form.get("csrf", "")
         if (request.headers.get("Sec-Fetch-Site") == "cross-site" or not isinstance(sent, str)
-                or not hmac.compare_digest(sent, self.csrf_token(session))):
+                or not _same_text(sent, self.csrf_token(session))):
             return _html(error_page(
                 "403 Forbidden",
                 "This form was not sent from this site's current page (or your session "
                 "changed since it was shown). Go back, reload and try again."), 403)
         if path == "/login":
-            return self.login(request, session)
+            return self.login(request, session, form)
         if path == "/reset":
             # Django's cycle_key: a new token, the login carried over to it.
             user = self.store.get(session.token)
@@ -120,8 +143,8 @@ class DemoApp:
         session.reset()
         return _see_other()
 
-    def login(self, request: Request, session: Session) -> Response:
-        field = request.POST.get("user", "")
+    def login(self, request: Request, session: Session, form: MultiDict) -> Response:
+        field = form.get("user", "")
         user = field.strip() if isinstance(field, str) else ""
         if not _authenticate(user):
             return self.index(request, error=f"Not a valid user name: {user!r}",
