@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from webob import Request, Response
-from webob.multidict import MultiDict
 
 from cookie_middleware import Cookies
 
@@ -52,11 +52,11 @@ def _html(text: str, status: int = 200, allow: str | None = None) -> Response:
     return response
 
 
-def _form(request: Request) -> MultiDict | None:
+def _form(request: Request) -> Mapping[str, object] | None:
     """The posted form, or ``None`` for a body that cannot be read as one (a
     multipart body without a boundary, a charset other than UTF-8)."""
     try:
-        return request.POST
+        return dict(request.POST.items())  # a repeated field: its last value, as POST.get
     # (WebOb raises DeprecationWarning for a charset other than UTF-8, and
     # UnicodeDecodeError is a ValueError.)
     except (ValueError, LookupError, DeprecationWarning):
@@ -143,7 +143,7 @@ class DemoApp:
         session.reset()
         return _see_other()
 
-    def login(self, request: Request, session: Session, form: MultiDict) -> Response:
+    def login(self, request: Request, session: Session, form: Mapping[str, object]) -> Response:
         field = form.get("user", "")
         user = field.strip() if isinstance(field, str) else ""
         if not _authenticate(user):
