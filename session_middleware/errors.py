@@ -7,7 +7,7 @@ the session layer can get wrong.
 
 from __future__ import annotations
 
-__all__ = ["MissingCookiesError", "MissingSessionError", "SessionError"]
+__all__ = ["MissingCookiesError", "MissingSessionError", "SessionDataError", "SessionError"]
 
 
 class SessionError(Exception):
@@ -20,3 +20,8 @@ class MissingCookiesError(SessionError):
 
 class MissingSessionError(SessionError):
     """Handler code asked for the session but no ``Session.middleware`` put it there."""
+
+
+class SessionDataError(SessionError, ValueError):
+    """Session data that cannot be stored as JSON both Node and Python read the
+    same (``NaN``, a ``set``, a cycle), or a stored record that is not such JSON."""

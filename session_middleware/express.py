@@ -16,14 +16,15 @@ and the record with :class:`ConnectRedisStore`. See ``docs/express.md``.
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
+from .errors import SessionDataError
+from .jsdate import date_value, iso_string
+from .nodejson import dumps, loads
 from .tokens import URL_SAFE_ALPHABET
 
 __all__ = ["ConnectRedisStore", "express_cookie", "is_express_sid", "new_express_sid"]
@@ -55,12 +56,6 @@ class _ExpressSid:
 is_express_sid = _ExpressSid()
 
 
-def _iso(moment: float) -> str:
-    """``Date.prototype.toISOString()``: milliseconds and a Z."""
-    stamp = datetime.fromtimestamp(moment, timezone.utc)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
-
-
 def express_cookie(cookie_options: Mapping[str, object] | None = None,
                    now: float | None = None) -> dict[str, Any]:
     """The ``cookie`` object express-session stores for a session cookie set with
@@ -77,7 +72,7 @@ def express_cookie(cookie_options: Mapping[str, object] | None = None,
         if isinstance(max_age, bool) or not isinstance(max_age, (int, float)):
             raise TypeError(f"max_age must be a number of seconds, got {max_age!r}")
         cookie["originalMaxAge"] = int(max_age * 1000)
-        cookie["expires"] = _iso(now + max_age)
+        cookie["expires"] = iso_string((now + max_age) * 1000)
     for ours, theirs in (("secure", "secure"), ("http_only", "httpOnly"),
                          ("domain", "domain"), ("path", "path"), ("same_site", "sameSite")):
         value = options.get(ours, options.get(theirs))
@@ -110,46 +105,76 @@ class ConnectRedisStore:
         self.cookie = dict(cookie or {})
 
     def get(self, sid: str) -> dict[str, Any] | None:
-        """The session stored under *sid*, or ``None``."""
-        raw = self.client.get(self.prefix + sid)
+        """The session stored under *sid*, or ``None``.
+
+        Raises :class:`~session_middleware.errors.SessionDataError` for a record
+        that is not JSON Node's ``JSON.parse`` reads (connect-redis passes that
+        error on, and express-session answers the request with it)."""
+        try:
+            raw = self.client.get(self.prefix + sid)
+        except UnicodeDecodeError as error:  # a client with decode_responses=True
+            raise SessionDataError(f"the record of session {sid!r} is not UTF-8: {error}") \
+                from None
         if raw is None:
             return None
-        data = json.loads(raw)
+        data = loads(raw)
         return data if isinstance(data, dict) else None
 
-    def _ttl(self, data: Mapping[str, Any]) -> int:
-        cookie = data.get("cookie")
-        expires = cookie.get("expires") if isinstance(cookie, Mapping) else None
-        if expires:
-            moment = datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
-            return math.ceil(moment.timestamp() - time.time())
-        return self.ttl
+    def _ttl(self, expires: object) -> float:
+        """connect-redis's ``getTTL`` for a cookie's ``expires``: the seconds until
+        then, rounded up, else the default; ``NaN`` for what JavaScript cannot
+        read as a date."""
+        if not expires:  # JavaScript's falsy: null, "", 0, false
+            return self.ttl
+        milliseconds = date_value(expires) - time.time() * 1000
+        return math.ceil(milliseconds / 1000) if math.isfinite(milliseconds) else math.nan
 
-    def _with_cookie(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        record = dict(data)
-        cookie = record.get("cookie")
-        if not isinstance(cookie, Mapping):
-            record = {"cookie": express_cookie(self.cookie), **record}
-        elif cookie.get("originalMaxAge") is not None:
-            # express-session touches the session before it saves it: the expiry
-            # rolls to now + originalMaxAge.
-            seconds = float(cookie["originalMaxAge"]) / 1000
-            record["cookie"] = {**cookie, "expires": _iso(time.time() + seconds)}
-        return record
+    def _record(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
+        """The record express-session would save for *data* (a ``cookie`` object
+        first, its expiry rolled to now + ``originalMaxAge`` when it has one: the
+        session's touch), and connect-redis's TTL for it."""
+        cookie = data.get("cookie")
+        if not isinstance(cookie, Mapping):  # missing, null, or no object at all
+            rest = {key: value for key, value in data.items() if key != "cookie"}
+            record = {"cookie": express_cookie(self.cookie), **rest}
+            return record, self._ttl(record["cookie"]["expires"])
+        original = cookie.get("originalMaxAge")
+        if original is None:
+            return dict(data), self._ttl(cookie.get("expires"))
+        if isinstance(original, bool) or not isinstance(original, (int, float)):
+            # express-session throws "maxAge must be a number or Date".
+            raise SessionDataError(
+                f"cookie.originalMaxAge must be a number of milliseconds, got {original!r}"
+            )
+        expiry = time.time() * 1000 + original
+        # Past JavaScript's dates the expiry is an Invalid Date: written as null,
+        # and its TTL is NaN, so the session is destroyed.
+        record = {**data, "cookie": {**cookie, "expires": iso_string(expiry)}}
+        return record, self._ttl(expiry)
 
     def set(self, sid: str, data: Mapping[str, Any]) -> None:
-        """Store *data* under *sid*, in express-session's record shape."""
-        record = self._with_cookie(data)
-        ttl = self._ttl(record)
-        if ttl <= 0:
+        """Store *data* under *sid*, in express-session's record shape.
+
+        As connect-redis does, a session whose expiry has passed, or is no date
+        JavaScript can read (an ``expires`` that is not one, an ``originalMaxAge``
+        beyond JavaScript's dates), is destroyed instead. Raises
+        :class:`~session_middleware.errors.SessionDataError` for data that is not
+        JSON (``NaN``, a ``set``, a cycle), before anything is written."""
+        record, ttl = self._record(data)
+        if not ttl > 0:  # NaN included
             self.destroy(sid)
             return
-        self.client.set(self.prefix + sid, json.dumps(record, separators=(",", ":"),
-                                                      ensure_ascii=False), ex=ttl)
+        self.client.set(self.prefix + sid, dumps(record), ex=int(ttl))
 
     def touch(self, sid: str, data: Mapping[str, Any]) -> None:
-        """Extend the key's life as connect-redis's ``touch`` does."""
-        self.client.expire(self.prefix + sid, self._ttl(self._with_cookie(data)))
+        """Extend the key's life as connect-redis's ``touch`` does; one whose
+        expiry has passed (or is no date) is destroyed, as a Redis ``EXPIRE``
+        with a time in the past destroys it."""
+        ttl = self._record(data)[1]
+        if not ttl > 0:
+            self.destroy(sid)
+            return
+        self.client.expire(self.prefix + sid, int(ttl))
 
     def destroy(self, sid: str) -> None:
         """Forget the session (a logout on either side)."""

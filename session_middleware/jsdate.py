@@ -1,0 +1,95 @@
+"""JavaScript's ``Date``, as far as express-session and connect-redis use it.
+
+A ``Date`` is a count of milliseconds since the epoch, valid within 8.64e15 of
+it (about 275,760 years either way); past that it is an *Invalid Date*, whose
+value is ``NaN`` and whose JSON is ``null``. Python's :class:`datetime` stops at
+the year 9999, so the arithmetic here is on milliseconds, and a date is shifted
+by whole 400-year Gregorian cycles (which repeat exactly) to be formatted or read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+__all__ = ["date_value", "iso_string"]
+
+_LIMIT_MS = 8.64e15  # ECMA-262 TimeClip
+_CYCLE_YEARS = 400
+_CYCLE_MS = 146_097 * 86_400_000  # the days of 400 Gregorian years, in milliseconds
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# Date.prototype.toISOString and what Date.parse reads back (ECMA-262 sec 21.4.1.32):
+# YYYY-MM-DDTHH:mm:ss.sssZ, a year of 4 digits or a sign and 6, the time optional,
+# the fraction optional, Z or an offset (or neither: local time).
+_ISO = re.compile(
+    r"(?P<year>\d{4}|[+-]\d{6})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?"
+    r"(?:T(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.(?P<fraction>\d+))?)?"
+    r"(?P<zone>Z|[+-]\d\d:\d\d)?)?",
+    re.ASCII,
+)
+
+
+def iso_string(milliseconds: float) -> str | None:
+    """``new Date(milliseconds).toISOString()``, or ``None`` for an Invalid Date
+    (which ``JSON.stringify`` writes as ``null``)."""
+    if not math.isfinite(milliseconds) or abs(milliseconds) > _LIMIT_MS:
+        return None
+    cycles, rest = divmod(int(milliseconds), _CYCLE_MS)  # int(): TimeClip truncates
+    moment = _EPOCH + timedelta(milliseconds=rest)
+    year = moment.year + _CYCLE_YEARS * cycles
+    year_text = f"{year:04d}" if 0 <= year <= 9999 else f"{year:+07d}"
+    return f"{year_text}-{moment:%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def date_value(value: object) -> float:
+    """``Number(new Date(value))`` for what a stored cookie's ``expires`` may hold:
+    milliseconds, ``NaN`` where JavaScript makes an Invalid Date of it."""
+    if isinstance(value, (bool, int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        number = _parse(value)
+    else:
+        return math.nan
+    return math.trunc(number) if abs(number) <= _LIMIT_MS else math.nan
+
+
+def _parse(text: str) -> float:
+    found = _ISO.fullmatch(text)
+    if found is None:  # the other form Node reads: an HTTP date (RFC 2822)
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return math.nan
+        return _milliseconds(moment, 0)
+    year = int(found["year"])
+    if found["year"] == "-000000":
+        return math.nan  # ECMA-262: minus zero is no year
+    # Shift into the years datetime has, by whole cycles, and back after.
+    cycles = (year - 2000) // _CYCLE_YEARS
+    try:
+        moment = datetime(year - _CYCLE_YEARS * cycles, int(found["month"] or 1),
+                          int(found["day"] or 1), int(found["hour"] or 0),
+                          int(found["minute"] or 0), int(found["second"] or 0),
+                          int((found["fraction"] or "0")[:3].ljust(3, "0")) * 1000)
+    except ValueError:  # a month 13, a 30th of February, an hour 25
+        return math.nan
+    zone = found["zone"]
+    if zone is not None and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        moment = moment.replace(tzinfo=timezone(sign * offset))
+    elif zone is None and found["hour"] is not None:
+        moment = moment.astimezone()  # a date and time without a zone: local time
+    else:
+        moment = moment.replace(tzinfo=timezone.utc)  # a date alone, or Z: UTC
+    return _milliseconds(moment, cycles)
+
+
+def _milliseconds(moment: datetime, cycles: int) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    delta = moment - _EPOCH
+    return float(delta // timedelta(milliseconds=1) + cycles * _CYCLE_MS)
