@@ -26,7 +26,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from .errors import SigningError
+from .errors import CookieError, SigningError
 
 __all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
 
@@ -58,6 +58,8 @@ class CookieAccess(Protocol):
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None: ...
+
+    def headers(self) -> list[str]: ...
 
 
 class Signer(Protocol):
@@ -247,17 +249,27 @@ class KeygripSigner:
         """Expire a ``.sig`` that matches no key (*digest* ``None``) or re-sign it
         with the first key, as Koa's ``cookies`` does, with what a prefixed name
         demands of it: ``__Secure-``, ``__Host-`` and ``__Http-`` need Secure (and
-        ``Path=/``, which every companion has). Over plain http such a companion
-        cannot be written: it is left as it is, and the read still answers."""
+        ``Path=/``, which every companion has).
+
+        The fix is a courtesy to the browser, never a condition of the read: it is
+        left out over plain http for a prefixed name (which needs Secure), for a
+        name no cookie can have, and when this response already sets the
+        companion (the app wrote the cookie anew: that is the one to keep)."""
         companion = f"{name}.sig"
         prefixed = companion.lower().startswith(_PREFIXES)
         secure = cookies.secure
         if prefixed and not secure:
             return
-        if digest is None:
-            cookies.unset(companion, path="/", http_only=True, secure=prefixed)
-        else:
-            cookies.set(companion, digest, None, True, path="/", http_only=True, secure=secure)
+        if any(header.startswith(f"{companion}=") for header in cookies.headers()):
+            return
+        try:
+            if digest is None:
+                cookies.unset(companion, path="/", http_only=True, secure=prefixed)
+            else:
+                cookies.set(companion, digest, None, True, path="/", http_only=True,
+                            secure=secure)
+        except CookieError:  # a name no cookie can have ("a b"): nothing to fix
+            pass
 
     def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,

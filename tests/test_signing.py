@@ -292,3 +292,34 @@ def test_a_value_koa_signed_verifies_whatever_its_bytes(through: Through, koa_va
     outcome = through(lambda cookies, session: cookies.get("theme", signed=True),
                       [("cookie", wire)], cookies={"signer": KeygripSigner(["k1"])})
     assert (outcome.result, outcome.set_cookies) == (text, [])
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+def test_a_later_read_does_not_undo_the_sig_this_response_writes(through: Through) -> None:
+    """The session replaces a token whose .sig is forged, writing a new token and its
+    companion; a later signed read of the same request cookie must not expire the
+    companion just written (the browser would lose the new session at once)."""
+    signer = KeygripSigner(["k1"])
+    forged = f"_session={'T' * 256}; _session.sig=forged".encode()
+
+    def read_again(cookies: Cookies, session: Any) -> str:
+        assert cookies.get("_session", signed=True) is None
+        return str(session.token)
+
+    outcome = through(read_again, [("cookie", forged)], cookies={"signer": signer},
+                      session={"signed": True})
+    token = outcome.result
+    # (The companion comes first: the session's own read expired it first, and a
+    # cookie set again keeps its place.)
+    assert outcome.set_cookies == [
+        f"_session.sig={signer.sign(f'_session={token}')}; Path=/; HttpOnly",
+        f"_session={token}; Path=/; HttpOnly",
+    ]
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+def test_a_signed_read_of_a_name_no_cookie_can_have_answers(through: Through) -> None:
+    outcome = through(lambda cookies, session: cookies.get("a b", signed=True),
+                      [("cookie", b"a b=1; a b.sig=forged")],
+                      cookies={"signer": KeygripSigner(["k1"])})
+    assert (outcome.status, outcome.result, outcome.set_cookies) == (200, None, [])
