@@ -30,18 +30,23 @@ the innermost one when several cookie names are stacked, each also under
 
 
 def _cookie_withheld(settings: SessionSettings, scope: Scope) -> bool:
-    # A scan of the header list in Python: Session asks it only of a request
-    # that came without a session cookie.
-    fetch: dict[bytes, str] = {}
+    # One scan of the header list in Python, which Session asks for only on a
+    # request that came without a session cookie, and which stops at a
+    # Sec-Fetch-Site that is not cross-site: then nothing else matters.
+    mode = dest = None
+    cross_site = False
     for name, value in scope.get("headers", ()):
-        if name in _FETCH_HEADERS:
-            fetch.setdefault(name, bytes(value).decode("latin-1"))
+        if name == b"sec-fetch-site":
+            if value != b"cross-site":
+                return False
+            cross_site = True
+        elif name == b"sec-fetch-mode":
+            mode = mode or bytes(value).decode("latin-1")
+        elif name == b"sec-fetch-dest":
+            dest = dest or bytes(value).decode("latin-1")
     # A WebSocket handshake is a GET (its Sec-Fetch-Mode, "websocket", is no navigation).
-    return settings.cookie_withheld(fetch.get(b"sec-fetch-site"), fetch.get(b"sec-fetch-mode"),
-                                    fetch.get(b"sec-fetch-dest"), scope.get("method", "GET"))
-
-
-_FETCH_HEADERS = (b"sec-fetch-site", b"sec-fetch-mode", b"sec-fetch-dest")
+    return cross_site and settings.cookie_withheld("cross-site", mode, dest,
+                                                   scope.get("method", "GET"))
 
 
 class SessionMiddleware:
