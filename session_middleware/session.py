@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, cast
 
-from cookie_middleware import CookieOptions, cookie_options
+from cookie_middleware import CookieOptions, InsecureCookieError, cookie_options
 
 from .tokens import is_session_token, new_token
 
@@ -249,15 +249,25 @@ class Session:
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
             if settings.rolling:
-                self._write(incoming)
+                self._write_unasked(incoming)
         else:
             token = settings.mint()
             # A signed cookie that fails to verify reads as missing: look at the
             # header itself to tell "no cookie" from "a cookie, replaced".
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
             if sent or not (cross_site() if callable(cross_site) else cross_site):
-                self._write(token)
+                self._write_unasked(token)
             self._token, self._new = token, True
+
+    def _write_unasked(self, token: str) -> None:
+        """The write the session makes by itself (a rolling or a minted token's):
+        left out where the browser would discard the cookie anyway, a Secure one
+        on a request that did not arrive over https, so that such a request (a
+        health check, a plain-http hit) never fails. reset() raises there."""
+        try:
+            self._write(token)
+        except InsecureCookieError:
+            return  # the token stands for this request; no cookie carries it
 
     def _write(self, token: str) -> None:
         settings = self._settings

@@ -116,15 +116,37 @@ def test_host_prefix_session_in_production(monkeypatch: pytest.MonkeyPatch) -> N
     ]
 
 
-def test_production_over_http_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(
+    ("session", "forwarded"),
+    [
+        pytest.param({}, [], id="production-no-proxy-header"),
+        pytest.param({}, [("x-forwarded-proto", b"http")], id="production-forwarded-http"),
+        pytest.param({}, [("x-forwarded-proto", b"http, https")], id="production-appended"),
+        pytest.param({"name": "__Host-sid", "secure": True}, [], id="host-prefixed"),
+    ],
+)
+def test_a_secure_session_over_plain_http_answers_without_the_cookie(
+        monkeypatch: pytest.MonkeyPatch, through: Through, session: dict[str, Any],
+        forwarded: list[tuple[str, bytes]]) -> None:
+    """Whether a request is https may rest on a header a client sends (behind
+    trust_proxy): a request over plain http gets its answer, without the Secure
+    cookie a browser would discard; over https the cookie is written."""
     monkeypatch.setenv("ENV", "production")
-    app = make_app(lambda s: None)
+    name = session.get("name", "_session")
+    plain = through(lambda cookies, s: s.token, forwarded, session=session,
+                    cookies={"trust_proxy": True})
+    assert (plain.status, plain.set_cookies) == (200, [])
+    secure = through(lambda cookies, s: s.token, [], scheme="https", session=session)
+    assert secure.set_cookies == [f"{name}={secure.result}; Path=/; HttpOnly; Secure"]
+
+
+def test_a_reset_over_plain_http_in_production_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A login there could not reach the browser: the app's own call says so."""
+    monkeypatch.setenv("ENV", "production")
+    app = make_app(lambda s: s.reset())
     with pytest.raises(InsecureCookieError, match="cannot send secure cookie '_session'"):
         Request.blank("/").get_response(app)
-    response = Request.blank("https://example.com/").get_response(app)
-    assert response.headers.getall("Set-Cookie") == [
-        f"_session={response.text}; Path=/; HttpOnly; Secure"
-    ]
 
 
 def test_missing_cookies_middleware_says_so() -> None:

@@ -148,10 +148,20 @@ def test_cookie_options_are_validated_by_the_cookies_layer() -> None:
         Session(Cookies(environ), same_site="sometimes")
 
 
-def test_production_session_is_refused_over_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_production_session_over_plain_http_is_not_written_and_reset_raises(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser discards a Secure cookie sent over plain http: the session does not
+    write it by itself (so a health check never fails), and reset(), which would
+    lose a login, says why."""
     monkeypatch.setenv("ENV", "production")
+    cookies = Cookies({"wsgi.url_scheme": "http"})
+    session = Session(cookies)
+    assert is_session_token(session.token)
+    assert cookies.headers() == []
+    token = session.token
     with pytest.raises(InsecureCookieError, match="cannot send secure cookie '_session'"):
-        Session(Cookies({"wsgi.url_scheme": "http"}))
+        session.reset()
+    assert (session.token, cookies.headers()) == (token, [])
 
 
 def test_production_session_over_https_is_secure(monkeypatch: pytest.MonkeyPatch) -> None:
