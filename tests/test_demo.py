@@ -387,15 +387,44 @@ fuzz_headers = st.dictionaries(
         pytest.param("/\x80", b"", None, 404, id="path-not-utf8"),
         pytest.param("/login", b"user=\xff&csrf=" + _FUZZ_CSRF.encode(), None, 303,
                      id="user-not-utf8-still-logs-in"),
+        pytest.param("/login", b"csrf=x", None, 400, id="body-shorter-than-its-length",
+                     marks=pytest.mark.content_length(100)),
+        pytest.param("/login", b"csrf=x", None, 413, id="body-too-large-never-read",
+                     marks=pytest.mark.content_length(10**9)),
     ],
 )
-def test_odd_forms_and_paths_get_a_4xx(path: str, body: bytes, content_type: str | None,
-                                       status: int) -> None:
-    request = Request.blank("/", method="POST", body=body,
-                            headers={"Cookie": f"_session={_FUZZ_TOKEN}"},
-                            content_type=content_type or "application/x-www-form-urlencoded")
-    request.environ["PATH_INFO"] = path
-    assert request.get_response(FUZZ_APP).status_code == status
+def test_odd_forms_and_paths_get_a_4xx(request: pytest.FixtureRequest, path: str, body: bytes,
+                                       content_type: str | None, status: int) -> None:
+    posted = Request.blank("/", method="POST", body=body,
+                           headers={"Cookie": f"_session={_FUZZ_TOKEN}"},
+                           content_type=content_type or "application/x-www-form-urlencoded")
+    posted.environ["PATH_INFO"] = path
+    length = request.node.get_closest_marker("content_length")
+    if length is not None:  # a client that claims more than it sends
+        posted.environ["CONTENT_LENGTH"] = str(length.args[0])
+        # As a server hands the body over: a stream read up to the length claimed.
+        posted.environ["wsgi.input"] = io.BytesIO(body)
+        posted.environ.pop("webob.is_body_seekable", None)
+    assert posted.get_response(FUZZ_APP).status_code == status
+
+
+def test_a_production_demo_over_plain_http_answers_and_changes_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind trust_proxy, a request that reaches the demo over plain http (a
+    health check, a client that goes around the proxy) gets its page without the
+    Secure cookie, and a login there is refused before the store changes."""
+    monkeypatch.setenv("ENV", "production")
+    store = MemoryStore(idle_timeout=3600)
+    app = make_app(store, trust_proxy=True)
+    token = new_token()
+    page = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
+    assert (page.status_code, page.headers.getall("Set-Cookie")) == (200, [])
+    csrf = str(PageFacts(page.text).csrf)
+    login = Request.blank("/login", POST={"csrf": csrf, "user": "ada"},
+                          headers={"Cookie": f"_session={token}"}).get_response(app)
+    assert login.status_code == 403
+    assert "https only" in login.text
+    assert store.get(token) is None
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from webob import Request, Response
 
-from cookie_middleware import Cookies
+from cookie_middleware import Cookies, InsecureCookieError
 
 from ..lookup import get_session
 from ..session import Session
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["make_app"]
 
 _POST_ROUTES = ("/login", "/reset", "/logout")
+
+# The demo's forms hold a CSRF token and a user name: a body larger than this is
+# refused before it is read, so no request can fill the disk WebOb spools it to.
+_MAX_FORM_BYTES = 64 * 1024
 
 
 def _authenticate(user: str) -> bool:
@@ -58,8 +62,9 @@ def _form(request: Request) -> Mapping[str, object] | None:
     try:
         return dict(request.POST.items())  # a repeated field: its last value, as POST.get
     # (WebOb raises DeprecationWarning for a charset other than UTF-8, and
+    # DisconnectionError, an OSError, for a body shorter than its Content-Length;
     # UnicodeDecodeError is a ValueError.)
-    except (ValueError, LookupError, DeprecationWarning):
+    except (ValueError, LookupError, DeprecationWarning, OSError):
         return None
 
 
@@ -118,6 +123,9 @@ class DemoApp:
             return _html(error_page("405 Method Not Allowed",
                                     f"{path} changes your session: it takes a form post."),
                          405, allow=allow)
+        if (request.content_length or 0) > _MAX_FORM_BYTES:
+            return _html(error_page("413 Content Too Large",
+                                    "This form is larger than any this site takes."), 413)
         session = get_session(request)
         form = _form(request)
         if form is None:
@@ -129,30 +137,29 @@ class DemoApp:
                 "403 Forbidden",
                 "This form was not sent from this site's current page (or your session "
                 "changed since it was shown). Go back, reload and try again."), 403)
+        user: str | None = None
         if path == "/login":
-            return self.login(request, session, form)
-        if path == "/reset":
-            # Django's cycle_key: a new token, the login carried over to it.
-            user = self.store.get(session.token)
-            self.store.delete(session.token)
+            field = form.get("user", "")
+            user = field.strip() if isinstance(field, str) else ""
+            if not _authenticate(user):
+                return self.index(request, error=f"Not a valid user name: {user!r}",
+                                  name=user, status=400)
+        old = session.token
+        try:
+            # Session fixation defence, in the order the original package's README
+            # gives: authenticate, reset(), then store the pairing under the new
+            # token. reset() comes before any change to the store: it is refused
+            # where its cookie could not reach the browser (ENV=production over
+            # plain http), and then nothing changes.
             token = session.reset()
-            if user is not None:
-                self.store.set(token, user)
-            return _see_other()
-        self.store.delete(session.token)  # /logout
-        session.reset()
-        return _see_other()
-
-    def login(self, request: Request, session: Session, form: Mapping[str, object]) -> Response:
-        field = form.get("user", "")
-        user = field.strip() if isinstance(field, str) else ""
-        if not _authenticate(user):
-            return self.index(request, error=f"Not a valid user name: {user!r}",
-                              name=user, status=400)
-        # Session fixation defence, in the order the original package's README
-        # gives: authenticate, reset(), then store the pairing under the new token.
-        self.store.delete(session.token)
-        self.store.set(session.reset(), user)
+        except InsecureCookieError:
+            return _html(error_page("403 Forbidden", "This site changes sessions over https "
+                                    "only: come back on its https address."), 403)
+        if path == "/reset":  # Django's cycle_key: the login carried over to the new token
+            user = self.store.get(old)
+        self.store.delete(old)  # /logout forgets the login; /login drops an earlier one
+        if user is not None:
+            self.store.set(token, user)
         return _see_other()
 
 
