@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import SessionDataError
-from .jsdate import date_value, iso_string
+from .jsdate import date_value, falsy, iso_string
 from .nodejson import dumps, loads
 from .tokens import URL_SAFE_ALPHABET
 
@@ -124,7 +124,7 @@ class ConnectRedisStore:
         """connect-redis's ``getTTL`` for a cookie's ``expires``: the seconds until
         then, rounded up, else the default; ``NaN`` for what JavaScript cannot
         read as a date."""
-        if not expires:  # JavaScript's falsy: null, "", 0, false
+        if falsy(expires):  # as JavaScript's `if`: an object or array is no date, but true
             return self.ttl
         milliseconds = date_value(expires) - time.time() * 1000
         return math.ceil(milliseconds / 1000) if math.isfinite(milliseconds) else math.nan
@@ -146,7 +146,10 @@ class ConnectRedisStore:
             raise SessionDataError(
                 f"cookie.originalMaxAge must be a number of milliseconds, got {original!r}"
             )
-        expiry = time.time() * 1000 + original
+        try:
+            expiry = time.time() * 1000 + original
+        except OverflowError:  # an int past any double: JavaScript's Infinity
+            expiry = math.inf
         # Past JavaScript's dates the expiry is an Invalid Date: written as null,
         # and its TTL is NaN, so the session is destroyed.
         record = {**data, "cookie": {**cookie, "expires": iso_string(expiry)}}

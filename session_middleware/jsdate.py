@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["date_value", "iso_string"]
+__all__ = ["date_value", "falsy", "iso_string"]
 
 _LIMIT_MS = 8.64e15  # ECMA-262 TimeClip
 _CYCLE_YEARS = 400
@@ -23,12 +23,13 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 # Date.prototype.toISOString and what Date.parse reads back (ECMA-262 sec 21.4.1.32):
 # YYYY-MM-DDTHH:mm:ss.sssZ, a year of 4 digits or a sign and 6, the time optional,
-# the fraction optional, Z or an offset (or neither: local time).
+# the fraction optional, Z or an offset (or neither: local time). V8 takes a lower-case
+# t and z too.
 _ISO = re.compile(
     r"(?P<year>\d{4}|[+-]\d{6})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?"
     r"(?:T(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.(?P<fraction>\d+))?)?"
     r"(?P<zone>Z|[+-]\d\d:\d\d)?)?",
-    re.ASCII,
+    re.ASCII | re.IGNORECASE,
 )
 
 
@@ -44,11 +45,29 @@ def iso_string(milliseconds: float) -> str | None:
     return f"{year_text}-{moment:%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
+def falsy(value: object) -> bool:
+    """Whether JavaScript counts *value* (as JSON gives it) as false: ``null``,
+    ``false``, ``0``, ``NaN`` and ``""``; every object and array is true."""
+    if value is None or value is False or value == "":
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and (
+        value == 0 or value != value)
+
+
 def date_value(value: object) -> float:
     """``Number(new Date(value))`` for what a stored cookie's ``expires`` may hold:
-    milliseconds, ``NaN`` where JavaScript makes an Invalid Date of it."""
+    milliseconds, ``NaN`` where JavaScript makes an Invalid Date of it.
+
+    Strings are read in the forms JavaScript writes (``toISOString``, and the
+    HTTP date of ``toUTCString``); V8's older, looser forms (``2030/01/01``,
+    ``Jan 1 2030``) read as an Invalid Date here."""
+    if value is None:
+        return 0  # new Date(null) is the epoch
     if isinstance(value, (bool, int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int past any double: JavaScript's Infinity
+            return math.nan
     elif isinstance(value, str):
         number = _parse(value)
     else:
@@ -64,27 +83,32 @@ def _parse(text: str) -> float:
         except (TypeError, ValueError, IndexError):
             return math.nan
         return _milliseconds(moment, 0)
-    year = int(found["year"])
     if found["year"] == "-000000":
         return math.nan  # ECMA-262: minus zero is no year
-    # Shift into the years datetime has, by whole cycles, and back after.
-    cycles = (year - 2000) // _CYCLE_YEARS
-    try:
-        moment = datetime(year - _CYCLE_YEARS * cycles, int(found["month"] or 1),
-                          int(found["day"] or 1), int(found["hour"] or 0),
-                          int(found["minute"] or 0), int(found["second"] or 0),
-                          int((found["fraction"] or "0")[:3].ljust(3, "0")) * 1000)
-    except ValueError:  # a month 13, a 30th of February, an hour 25
+    year, month, day = int(found["year"]), int(found["month"] or 1), int(found["day"] or 1)
+    hour, minute = int(found["hour"] or 0), int(found["minute"] or 0)
+    second, milli = int(found["second"] or 0), int((found["fraction"] or "0")[:3].ljust(3, "0"))
+    # V8 reads a day up to 31 in any month, rolling over (February 30th is March
+    # 2nd), and 24:00:00 as the next day's midnight; anything else out of range,
+    # and an offset of 24 hours or more, is an Invalid Date.
+    if not (1 <= month <= 12 and 1 <= day <= 31 and minute <= 59 and second <= 59
+            and (hour <= 23 or (hour == 24 and minute == second == milli == 0))):
         return math.nan
     zone = found["zone"]
-    if zone is not None and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-        moment = moment.replace(tzinfo=timezone(sign * offset))
-    elif zone is None and found["hour"] is not None:
+    offset = timedelta(0)
+    if zone is not None and zone.upper() != "Z":
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        if hours > 23 or minutes > 59:
+            return math.nan
+        offset = (1 if zone[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
+    # Shift into the years datetime has, by whole cycles, and back after.
+    cycles = (year - 2000) // _CYCLE_YEARS
+    moment = datetime(year - _CYCLE_YEARS * cycles, month, 1) + timedelta(
+        days=day - 1, hours=hour, minutes=minute, seconds=second, milliseconds=milli)
+    if zone is None and found["hour"] is not None:
         moment = moment.astimezone()  # a date and time without a zone: local time
-    else:
-        moment = moment.replace(tzinfo=timezone.utc)  # a date alone, or Z: UTC
+    else:  # a date alone, Z or an offset
+        moment = moment.replace(tzinfo=timezone.utc) - offset
     return _milliseconds(moment, cycles)
 
 

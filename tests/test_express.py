@@ -124,6 +124,9 @@ def test_a_record_deeper_than_pythons_recursion_limit_loads_and_saves(
         pytest.param("2000-13-01T00:00:00.000Z", False,
                      id="no-such-month-destroyed-as-connect-redis-does"),
         pytest.param([1], False, id="a-list-destroyed-as-connect-redis-does"),
+        pytest.param({}, False, id="an-empty-object-destroyed-as-connect-redis-does"),
+        pytest.param("2099-01-01T00:00:00+24:00", False,
+                     id="offset-of-a-day-destroyed-as-connect-redis-does"),
         pytest.param("Thu, 01 Jan 2099 00:00:00 GMT", True,
                      id="http-date-read-as-node-reads-it"),
         pytest.param("2099-01-01", True, id="date-alone-read-as-node-reads-it"),
@@ -162,3 +165,11 @@ def test_a_record_that_is_not_json_raises_the_documented_error(
     redis_client.set("sess:sid", raw)
     with pytest.raises(SessionDataError):
         store.get("sid")
+
+
+def test_an_original_max_age_past_any_number_is_destroyed_as_connect_redis_does(
+        redis_client: Any) -> None:
+    store = ConnectRedisStore(redis_client)
+    redis_client.set("sess:sid", "{}")
+    store.set("sid", {"cookie": {"originalMaxAge": 10**400, "expires": None}})
+    assert redis_client.get("sess:sid") is None

@@ -6,6 +6,8 @@
 //                             express-session's createSession and touch, then
 //                             connect-redis's getTTL; {"record", "ttl"}, {"destroyed"},
 //                             or {"error"} where one of them throws
+//   {"dates": [value, ...]} -> Number(new Date(value)), null for NaN
+//   {"iso": [ms, ...]}      -> new Date(ms).toISOString(), null for an Invalid Date
 'use strict';
 
 const answer = require('./answer');
@@ -33,4 +35,19 @@ function save(text) {
   }
 }
 
-answer((request) => ({ json: (request.json || []).map(json), save: (request.save || []).map(save) }));
+function date(value) {
+  const ms = Number(new Date(value));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function iso(ms) {
+  const moment = new Date(ms);
+  return Number.isNaN(moment.valueOf()) ? null : moment.toISOString();
+}
+
+answer((request) => ({
+  json: (request.json || []).map(json),
+  save: (request.save || []).map(save),
+  dates: (request.dates || []).map(date),
+  iso: (request.iso || []).map(iso),
+}));

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from session_middleware.errors import SessionDataError
 from session_middleware.express import ConnectRedisStore
+from session_middleware.jsdate import date_value, iso_string
 from session_middleware.nodejson import dumps, loads
 from tests.interop.npm import run_node
 
@@ -130,3 +131,30 @@ def test_a_records_cookie_meets_the_fate_it_meets_in_express(
     assert ours["cookie"].pop("expires")[:16] == expected["cookie"].pop("expires")[:16]
     assert ours == expected
     assert abs(redis_client.ttl("sess:sid") - theirs["ttl"]) <= 1
+
+
+# What a stored cookie's expires may hold, as express-session writes it and as a
+# hand or another tool may have: each is read as JavaScript's Date reads it.
+DATES: list[object] = [
+    "2030-01-01T00:00:00.000Z", "2030-01-01T00:00:00Z", "2030-01-01T00:00Z", "2030-01-01",
+    "2030-01", "2030", "2030-01-01T05:30:00+05:30", "2030-01-01T00:00:00-23:59",
+    "2030-01-01T00:00:00+24:00", "2030-01-01T00:00:00+05:99", "2030-01-01T24:00:00Z",
+    "2030-01-01T24:00:01Z", "2030-02-30", "2030-02-31T00:00:00Z", "2030-02-32", "2030-13-01",
+    "2030-00-10", "2030-01-01t00:00:00z", "2030-01-01T00:00:00.5Z", "2030-01-01T00:00:00.123456Z",
+    "+010000-01-01T00:00:00.000Z", "-000001-01-01T00:00:00.000Z", "+275760-09-13T00:00:00.000Z",
+    "+275760-09-13T00:00:00.001Z", "Thu, 01 Jan 2099 00:00:00 GMT", "garbage", "", " ",
+    0, 1, -1, 4102444800000, 8.64e15, 8.64e15 + 1, -8.64e15, 1.5, True, False, None,
+]
+
+
+def test_expiry_dates_are_read_as_javascript_reads_them(node: Any) -> None:
+    theirs = node({"dates": DATES})["dates"]
+    ours = [date_value(value) for value in DATES]
+    assert [None if math.isnan(ms) else ms for ms in ours] == theirs
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.one_of(st.floats(-9e15, 9e15), st.integers(-10**16, 10**16)), max_size=50))
+def test_iso_strings_are_what_javascript_writes(node: Any, moments: list[float]) -> None:
+    moments = [*moments, 0, -1, 8.64e15, -8.64e15, 8.64e15 + 1, 253402300799999, 253402300800000]
+    assert node({"iso": moments})["iso"] == [iso_string(ms) for ms in moments]
