@@ -36,6 +36,9 @@ Secret = str | bytes
 # draft-ietf-httpbis-layered-cookies); each needs Secure, compared case-insensitively.
 _PREFIXES = ("__secure-", "__host-", "__http-")
 
+# The longest a browser keeps a cookie (RFC 6265bis sec 5.5): a re-signed companion's.
+_COMPANION_MAX_AGE = 400 * 24 * 3600
+
 
 class CookieAccess(Protocol):
     """What a signer uses of :class:`~cookie_middleware.Cookies`."""
@@ -266,8 +269,14 @@ class KeygripSigner:
             if digest is None:
                 cookies.unset(companion, path="/", http_only=True, secure=prefixed)
             else:
-                cookies.set(companion, digest, None, True, path="/", http_only=True,
-                            secure=secure)
+                # A read knows nothing of the cookie's own attributes. Koa writes the
+                # new companion as a browser-session cookie, which a restart loses
+                # while the cookie stays (a logout, for a signed session that does
+                # not roll); here it lives as long as a browser keeps any cookie,
+                # and goes wherever its cookie may (SameSite=None needs Secure).
+                cookies.set(companion, digest, None, True, max_age=_COMPANION_MAX_AGE,
+                            path="/", http_only=True, secure=secure,
+                            same_site="none" if secure else None)
         except CookieError:  # a name no cookie can have ("a b"): nothing to fix
             pass
 

@@ -229,7 +229,8 @@ EXPIRED_HOST_SIG = (f"{HOST_SID}.sig=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00
         pytest.param("forged", "https", None, [EXPIRED_HOST_SIG], id="forged-over-https"),
         pytest.param(OLDER, "http", "abc", [], id="older-key-over-http"),
         pytest.param(OLDER, "https", "abc",
-                     [f"{HOST_SID}.sig={GOOD}; Path=/; HttpOnly; Secure"],
+                     [f"{HOST_SID}.sig={GOOD}; Max-Age=34560000; Path=/; HttpOnly; Secure; "
+                      "SameSite=None"],
                      id="older-key-over-https"),
         pytest.param(GOOD, "http", "abc", [], id="good-over-http"),
     ],
@@ -323,3 +324,28 @@ def test_a_signed_read_of_a_name_no_cookie_can_have_answers(through: Through) ->
                       [("cookie", b"a b=1; a b.sig=forged")],
                       cookies={"signer": KeygripSigner(["k1"])})
     assert (outcome.status, outcome.result, outcome.set_cookies) == (200, None, [])
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+@pytest.mark.parametrize(
+    ("scheme", "attributes"),
+    [
+        pytest.param("http", "Max-Age=34560000; Path=/; HttpOnly", id="http"),
+        pytest.param("https", "Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=None",
+                     id="https"),
+    ],
+)
+def test_a_companion_re_signed_on_rotation_outlives_a_browser_restart(
+        through: Through, scheme: str, attributes: str) -> None:
+    """A signed session that does not roll keeps its cookie across a restart: the
+    companion re-signed with the new key must too, and go wherever the cookie goes."""
+    old = KeygripSigner(["old"])
+    token = "T" * 256
+    header = f"_session={token}; _session.sig={old.sign(f'_session={token}')}".encode()
+    signer = KeygripSigner(["new", "old"])
+    outcome = through(lambda cookies, session: session.token, [("cookie", header)],
+                      scheme=scheme, cookies={"signer": signer},
+                      session={"signed": True, "rolling": False, "max_age": 3600})
+    assert outcome.result == token
+    assert outcome.set_cookies == [
+        f"_session.sig={signer.sign(f'_session={token}')}; {attributes}"]
