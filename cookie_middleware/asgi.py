@@ -93,6 +93,10 @@ class CookiesMiddleware:
                 pending = cookies.seal()
                 if pending:
                     message = with_headers(message, pending)
+            elif message["type"] == "websocket.close" and not cookies.sent:
+                # A close before the accept denies the handshake with no headers
+                # at all: no cookie can go out after it, and a later set says so.
+                cookies.seal()
             await send(message)
 
         try:

@@ -201,8 +201,12 @@ class KeygripSigner:
 
     def __init__(self, keys: Secret | Sequence[Secret], algorithm: str = "sha1") -> None:
         self._keys = _secrets(keys, "KeygripSigner")
-        if algorithm not in hashlib.algorithms_available:
-            raise SigningError(f"unknown hash algorithm for Keygrip: {algorithm!r}")
+        try:  # at start-up, not at the first request that sends a .sig
+            hmac.new(b"key", b"", algorithm)
+        except (ValueError, TypeError):
+            raise SigningError(
+                f"unknown hash algorithm for Keygrip, or one HMAC cannot use: {algorithm!r}"
+            ) from None
         self.algorithm = algorithm
 
     def _sign(self, data: str, key: bytes) -> str:
@@ -239,7 +243,7 @@ class KeygripSigner:
             # UTF-8, so a value whose bytes are not ASCII (which Koa lets through
             # unencoded) was signed as its latin-1 reading; the header here was
             # read as UTF-8.
-            koa_data = data.encode("utf-8").decode("latin-1")
+            koa_data = _utf8(data).decode("latin-1")
             found = self.index(koa_data, digest)
             if found >= 0:
                 data = koa_data

@@ -395,6 +395,32 @@ def test_websocket_accept_headers_raw(start: Message, then: Message) -> None:
     assert sent[1] == then
 
 
+def test_a_set_after_a_websocket_close_before_the_accept_raises() -> None:
+    """Closing before the accept denies the handshake with no headers at all."""
+    outcomes: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()  # websocket.connect
+        await send({"type": "websocket.close", "code": 1008})
+        try:
+            get_cookies(scope).set("late", "1")
+        except HeadersSentError:
+            outcomes.append("refused")
+
+    scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": "/",
+             "headers": [], "query_string": b""}
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(CookiesMiddleware(app)(scope, receive, send))
+    assert (outcomes, sent) == (["refused"], [{"type": "websocket.close", "code": 1008}])
+
+
 def test_lifespan_state_and_per_request_state() -> None:
     from contextlib import asynccontextmanager
 

@@ -67,6 +67,8 @@ def test_keygrip_matches_keygrip() -> None:
                      id="keygrip-no-key"),
         pytest.param(lambda: KeygripSigner(["k"], "sha7"), "unknown hash algorithm",
                      id="keygrip-bad-algorithm"),
+        pytest.param(lambda: KeygripSigner(["k"], "shake_128"), "one HMAC cannot use",
+                     id="keygrip-algorithm-hmac-cannot-use"),
         pytest.param(lambda: ExpressSigner(""), "ExpressSigner: secret 0 is empty",
                      id="express-empty-str"),
         pytest.param(lambda: ExpressSigner(b""), "ExpressSigner: secret 0 is empty",
@@ -349,3 +351,11 @@ def test_a_companion_re_signed_on_rotation_outlives_a_browser_restart(
     assert outcome.result == token
     assert outcome.set_cookies == [
         f"_session.sig={signer.sign(f'_session={token}')}; {attributes}"]
+
+
+def test_a_header_text_with_a_lone_surrogate_reads_as_no_signed_cookie() -> None:
+    """PEP 3333 servers hand over bytes as latin-1; one that decoded the header
+    itself may leave a surrogate in it. A signed read still answers."""
+    environ = {"HTTP_COOKIE": "a=\udcff; a.sig=forged", "wsgi.url_scheme": "http"}
+    for signer in (KeygripSigner(["k"]), ExpressSigner("k")):
+        assert Cookies(environ, signer=signer).get("a", signed=True) is None
