@@ -80,3 +80,21 @@ def request(app: ASGIApp, path: str = "/", headers: Iterable[tuple[bytes, bytes]
             **scope_options: Any) -> Reply:
     """One request, run to completion in a fresh event loop."""
     return asyncio.run(call(app, http_scope(path, headers, **scope_options)))
+
+
+def websocket(app: ASGIApp, headers: Iterable[tuple[bytes, bytes]] = (), *,
+              scheme: str = "ws") -> list[Message]:
+    """One WebSocket connection through *app*: the client connects (and waits for
+    nothing more); what the app sent, in order."""
+    scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": scheme, "path": "/",
+             "headers": list(headers), "query_string": b""}
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent

@@ -20,7 +20,7 @@ from cookie_middleware import Cookies, HeadersSentError, MissingMiddlewareError,
 from cookie_middleware.asgi import CookiesMiddleware, Message, Receive, Scope, Send
 from session_middleware import MissingCookiesError, MissingSessionError, Session, get_session
 from session_middleware.asgi import SessionMiddleware
-from tests.asgi_driver import call, http_scope, request
+from tests.asgi_driver import call, http_scope, request, websocket
 
 TOKEN = "T" * 256
 
@@ -379,17 +379,7 @@ def test_websocket_accept_headers_raw(start: Message, then: Message) -> None:
             cookies.set("late", "1")
         await send(then)
 
-    scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "wss", "path": "/",
-             "headers": [(b"cookie", b"theme=light")], "query_string": b""}
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "websocket.connect"}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    asyncio.run(CookiesMiddleware(app)(scope, receive, send))
+    sent = websocket(CookiesMiddleware(app), [(b"cookie", b"theme=light")], scheme="wss")
     assert sent[0] == {**start, "headers": [*start.get("headers", []),
                                             (b"set-cookie", b"ws=1; Secure")]}
     assert sent[1] == then
@@ -407,17 +397,7 @@ def test_a_set_after_a_websocket_close_before_the_accept_raises() -> None:
         except HeadersSentError:
             outcomes.append("refused")
 
-    scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": "/",
-             "headers": [], "query_string": b""}
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "websocket.connect"}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    asyncio.run(CookiesMiddleware(app)(scope, receive, send))
+    sent = websocket(CookiesMiddleware(app))
     assert (outcomes, sent) == (["refused"], [{"type": "websocket.close", "code": 1008}])
 
 

@@ -19,27 +19,27 @@ def check(path: Path) -> tuple[str, int]:
     return out + err, status
 
 
-def test_middleware_and_add_middleware_type_check() -> None:
-    output, status = check(USAGE)
-    assert status == 0, output
-
-
-def test_a_misspelled_option_is_caught(tmp_path: Path) -> None:
-    wrong = tmp_path / "wrong.py"
-    wrong.write_text(USAGE.read_text().replace("trust_proxy=True", "trust_prox=True"))
-    output, status = check(wrong)
-    assert status == 1
-    assert 'Unexpected keyword argument "trust_prox"' in output
-
-
-def test_any_object_with_get_and_set_type_checks_as_a_sessions_cookies() -> None:
-    output, status = check(SESSION_USAGE)
-    assert status == 0, output
-
-
-def test_an_object_without_set_does_not(tmp_path: Path) -> None:
-    wrong = tmp_path / "wrong.py"
-    wrong.write_text(SESSION_USAGE.read_text().replace("    def set(", "    def put("))
-    output, status = check(wrong)
-    assert status == 1
-    assert 'Argument 1 to "Session" has incompatible type "NodeStyleJar"' in output
+@pytest.mark.parametrize(
+    ("usage", "edit", "message"),
+    [
+        pytest.param(USAGE, None, None, id="asgi-middlewares"),
+        pytest.param(USAGE, ("trust_proxy=True", "trust_prox=True"),
+                     'Unexpected keyword argument "trust_prox"', id="misspelled-option"),
+        pytest.param(SESSION_USAGE, None, None, id="any-jar-with-get-and-set"),
+        pytest.param(SESSION_USAGE, ("    def set(", "    def put("),
+                     'Argument 1 to "Session" has incompatible type "NodeStyleJar"',
+                     id="a-jar-without-set"),
+    ],
+)
+def test_usage_type_checks_and_mistakes_are_caught(
+        tmp_path: Path, usage: Path, edit: tuple[str, str] | None, message: str | None) -> None:
+    checked = usage
+    if edit is not None:
+        checked = tmp_path / "wrong.py"
+        checked.write_text(usage.read_text().replace(*edit))
+    output, status = check(checked)
+    if message is None:
+        assert status == 0, output
+    else:
+        assert status == 1
+        assert message in output
