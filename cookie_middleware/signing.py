@@ -26,28 +26,15 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from .errors import CookieError, SigningError
+from .errors import SigningError
 
 __all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
 
 Secret = str | bytes
 
-# Cookie name prefixes a browser holds to attributes (RFC 6265bis sec 4.1.3 and
-# draft-ietf-httpbis-layered-cookies); each needs Secure, compared case-insensitively.
-_PREFIXES = ("__secure-", "__host-", "__http-")
-
-# The longest a browser keeps a cookie (RFC 6265bis sec 5.5): a re-signed companion's.
-_COMPANION_MAX_AGE = 400 * 24 * 3600
-
 
 class CookieAccess(Protocol):
     """What a signer uses of :class:`~cookie_middleware.Cookies`."""
-
-    @property
-    def sent(self) -> bool: ...
-
-    @property
-    def secure(self) -> bool: ...
 
     def get(self, name: str) -> str | None: ...
 
@@ -58,11 +45,6 @@ class CookieAccess(Protocol):
 
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, **attributes: object) -> None: ...
-
-    def unset(self, name: str, options: Mapping[str, object] | None = None,
-              /, **attributes: object) -> None: ...
-
-    def headers(self) -> list[str]: ...
 
 
 class Signer(Protocol):
@@ -194,9 +176,14 @@ class KeygripSigner:
     """Keygrip, as Koa's ``cookies`` package uses it for ``name.sig`` cookies.
 
     ``sign(data)`` signs with the first key; ``index(data, digest)`` tells which
-    key signed *data* (``-1``: none), so keys can rotate. Reading a signed cookie
-    whose ``.sig`` an older key made re-signs it with the first key; a ``.sig``
-    that matches no key is expired, as the ``cookies`` package does.
+    key signed *data* (``-1``: none), so keys can rotate: every key verifies.
+
+    A read only reads. The ``cookies`` package also writes on a read: it re-signs
+    a ``.sig`` an older key made and expires one that matches no key. A read knows
+    nothing of the cookie's Path, Domain or lifetime, so those writes can add a
+    second companion beside the old one, outlive or die before the cookie, or
+    expire a good companion at another path; here a companion is written only
+    with its cookie, by ``set``, with the cookie's own attributes.
     """
 
     def __init__(self, keys: Secret | Sequence[Secret], algorithm: str = "sha1") -> None:
@@ -237,52 +224,16 @@ class KeygripSigner:
         if not digest:
             return None
         data = f"{name}={raw}"
-        found = self.index(data, digest)
-        if found < 0 and not data.isascii():
+        if self.index(data, digest) < 0:
+            if data.isascii():
+                return None
             # Node reads the Cookie header as latin-1 and hashes that string as
             # UTF-8, so a value whose bytes are not ASCII (which Koa lets through
             # unencoded) was signed as its latin-1 reading; the header here was
             # read as UTF-8.
-            koa_data = _utf8(data).decode("latin-1")
-            found = self.index(koa_data, digest)
-            if found >= 0:
-                data = koa_data
-        if found != 0 and not cookies.sent:  # once the response has started, nothing can be fixed
-            self._fix_companion(cookies, name, None if found < 0 else self.sign(data))
-        return None if found < 0 else cookies.get(name)
-
-    @staticmethod
-    def _fix_companion(cookies: CookieAccess, name: str, digest: str | None) -> None:
-        """Expire a ``.sig`` that matches no key (*digest* ``None``) or re-sign it
-        with the first key, as Koa's ``cookies`` does, with what a prefixed name
-        demands of it: ``__Secure-``, ``__Host-`` and ``__Http-`` need Secure (and
-        ``Path=/``, which every companion has).
-
-        The fix is a courtesy to the browser, never a condition of the read: it is
-        left out over plain http for a prefixed name (which needs Secure), for a
-        name no cookie can have, and when this response already sets the
-        companion (the app wrote the cookie anew: that is the one to keep)."""
-        companion = f"{name}.sig"
-        prefixed = companion.lower().startswith(_PREFIXES)
-        secure = cookies.secure
-        if prefixed and not secure:
-            return
-        if any(header.startswith(f"{companion}=") for header in cookies.headers()):
-            return
-        try:
-            if digest is None:
-                cookies.unset(companion, path="/", http_only=True, secure=prefixed)
-            else:
-                # A read knows nothing of the cookie's own attributes. Koa writes the
-                # new companion as a browser-session cookie, which a restart loses
-                # while the cookie stays (a logout, for a signed session that does
-                # not roll); here it lives as long as a browser keeps any cookie,
-                # and goes wherever its cookie may (SameSite=None needs Secure).
-                cookies.set(companion, digest, None, True, max_age=_COMPANION_MAX_AGE,
-                            path="/", http_only=True, secure=secure,
-                            same_site="none" if secure else None)
-        except CookieError:  # a name no cookie can have ("a b"): nothing to fix
-            pass
+            if self.index(_utf8(data).decode("latin-1"), digest) < 0:
+                return None
+        return cookies.get(name)
 
     def write(self, cookies: CookieAccess, name: str, value: str,
               options: Mapping[str, object] | None, overwrite: bool,

@@ -130,9 +130,9 @@ def test_what_koa_signs_verifies_whatever_the_bytes_of_its_value(signing: Any,
 @pytest.mark.parametrize(
     ("case", "header"),
     [
-        pytest.param("older-key", None, id="older-key-re-signs"),
+        pytest.param("older-key", None, id="older-key-verifies"),
         pytest.param("tampered", "theme=light; theme.sig={sig}", id="tampered-value"),
-        pytest.param("bad-sig", "theme=dark; theme.sig=AAAA", id="bad-sig-expired"),
+        pytest.param("bad-sig", "theme=dark; theme.sig=AAAA", id="bad-sig"),
         pytest.param("no-sig", "theme=dark", id="no-sig"),
     ],
 )
@@ -147,15 +147,12 @@ def test_rotation_and_tampering_as_koa_handles_them(signing: Any, case: str,
     reply = theirs["koaGet"][0]
     value, written = python_get(KeygripSigner(keys), header, "theme")
     assert value == reply["value"]
-    # The same cookie names and values go out (Koa writes its attributes in lower case).
-    assert [w.split(";", 1)[0] for w in written] == [
-        w.split(";", 1)[0] for w in reply["setCookie"]]
-    if case == "older-key":
-        # Koa re-signs into a browser-session cookie; here it outlives a restart.
-        assert written == [f"theme.sig={KeygripSigner(keys).sign('theme=dark')}; "
-                           "Max-Age=34560000; Path=/; HttpOnly"]
-    if case in ("tampered", "bad-sig"):
-        assert written == ["theme.sig=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly"]
+    # Koa writes on a read (re-signs an older key's .sig, expires a bad one) without
+    # knowing the cookie's Path, Domain or lifetime; here a read writes nothing.
+    koa_writes = {"older-key": ["theme.sig"], "tampered": ["theme.sig"],
+                  "bad-sig": ["theme.sig"], "no-sig": []}[case]
+    assert [w.split("=", 1)[0] for w in reply["setCookie"]] == koa_writes
+    assert written == []
 
 
 def test_express_and_cookie_parser_agree(signing: Any) -> None:
