@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 __all__ = ["date_value", "falsy", "iso_string"]
 
@@ -30,6 +29,16 @@ _ISO = re.compile(
     r"(?:T(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.(?P<fraction>\d+))?)?"
     r"(?P<zone>Z|[+-]\d\d:\d\d)?)?",
     re.ASCII | re.IGNORECASE,
+)
+_ISO_FIELDS = (("year", 0), ("month", 1), ("day", 1), ("hour", 0), ("minute", 0), ("second", 0))
+
+# Date.prototype.toUTCString, the HTTP date (RFC 7231 IMF-fixdate), years 0 to 275760
+# (V8 writes a negative year, "-0001", but does not read it back).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_UTC_STRING = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?P<day>\d\d) (?P<month>" + "|".join(_MONTHS) + r") "
+    r"(?P<year>\d{4,6}) (?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d) GMT",
+    re.ASCII,
 )
 
 
@@ -58,9 +67,10 @@ def date_value(value: object) -> float:
     """``Number(new Date(value))`` for what a stored cookie's ``expires`` may hold:
     milliseconds, ``NaN`` where JavaScript makes an Invalid Date of it.
 
-    Strings are read in the forms JavaScript writes (``toISOString``, and the
-    HTTP date of ``toUTCString``); V8's older, looser forms (``2030/01/01``,
-    ``Jan 1 2030``) read as an Invalid Date here."""
+    Strings are read in the forms JavaScript writes: ``toISOString`` (and the
+    shorter ISO forms ``Date.parse`` takes) and ``toUTCString``, the HTTP date.
+    V8's older, looser forms (``2030/01/01``, ``Jan 1 2030``, other zones than
+    GMT) read as an Invalid Date here."""
     if value is None:
         return 0  # new Date(null) is the epoch
     if isinstance(value, (bool, int, float)):
@@ -77,26 +87,34 @@ def date_value(value: object) -> float:
 
 def _parse(text: str) -> float:
     found = _ISO.fullmatch(text)
-    if found is None:  # the other form Node reads: an HTTP date (RFC 2822)
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return math.nan
-        return _milliseconds(moment, 0)
-    if found["year"] == "-000000":
-        return math.nan  # ECMA-262: minus zero is no year
-    year, month, day = int(found["year"]), int(found["month"] or 1), int(found["day"] or 1)
-    hour, minute = int(found["hour"] or 0), int(found["minute"] or 0)
-    second, milli = int(found["second"] or 0), int((found["fraction"] or "0")[:3].ljust(3, "0"))
+    if found is not None:
+        if found["year"] == "-000000":
+            return math.nan  # ECMA-262: minus zero is no year
+        year, month, day, hour, minute, second = (
+            int(found[part] or default) for part, default in _ISO_FIELDS)
+        milli = int((found["fraction"] or "0")[:3].ljust(3, "0"))
+        # A date and time without a zone is local time; a date alone is UTC.
+        local = found["zone"] is None and found["hour"] is not None
+        return _value(year, month, day, hour, minute, second, milli, found["zone"] or "Z",
+                      local)
+    found = _UTC_STRING.fullmatch(text)
+    if found is None:
+        return math.nan  # V8's older, looser forms: not read here
+    return _value(int(found["year"]), _MONTHS.index(found["month"]) + 1, int(found["day"]),
+                  int(found["hour"]), int(found["minute"]), int(found["second"]), 0, "Z",
+                  False)
+
+
+def _value(year: int, month: int, day: int, hour: int, minute: int, second: int,
+           milli: int, zone: str, local: bool) -> float:
     # V8 reads a day up to 31 in any month, rolling over (February 30th is March
     # 2nd), and 24:00:00 as the next day's midnight; anything else out of range,
     # and an offset of 24 hours or more, is an Invalid Date.
     if not (1 <= month <= 12 and 1 <= day <= 31 and minute <= 59 and second <= 59
             and (hour <= 23 or (hour == 24 and minute == second == milli == 0))):
         return math.nan
-    zone = found["zone"]
     offset = timedelta(0)
-    if zone is not None and zone.upper() != "Z":
+    if zone.upper() != "Z":
         hours, minutes = int(zone[1:3]), int(zone[4:6])
         if hours > 23 or minutes > 59:
             return math.nan
@@ -105,15 +123,10 @@ def _parse(text: str) -> float:
     cycles = (year - 2000) // _CYCLE_YEARS
     moment = datetime(year - _CYCLE_YEARS * cycles, month, 1) + timedelta(
         days=day - 1, hours=hour, minutes=minute, seconds=second, milliseconds=milli)
-    if zone is None and found["hour"] is not None:
-        moment = moment.astimezone()  # a date and time without a zone: local time
-    else:  # a date alone, Z or an offset
-        moment = moment.replace(tzinfo=timezone.utc) - offset
+    moment = moment.astimezone() if local else moment.replace(tzinfo=timezone.utc) - offset
     return _milliseconds(moment, cycles)
 
 
 def _milliseconds(moment: datetime, cycles: int) -> float:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
     delta = moment - _EPOCH
     return float(delta // timedelta(milliseconds=1) + cycles * _CYCLE_MS)
