@@ -188,6 +188,9 @@ class KeygripSigner:
 
     def __init__(self, keys: Secret | Sequence[Secret], algorithm: str = "sha1") -> None:
         self._keys = _secrets(keys, "KeygripSigner")
+        if not isinstance(algorithm, str):
+            raise TypeError(
+                f"the Keygrip algorithm must be a str such as 'sha1', got {algorithm!r}")
         try:  # at start-up, not at the first request that sends a .sig
             hmac.new(b"key", b"", algorithm)
         except (ValueError, TypeError):

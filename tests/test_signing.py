@@ -100,6 +100,8 @@ def test_signers_refuse_bad_configuration(make: Any, message: str) -> None:
                      "or bytes, got int", id="express-int"),
         pytest.param(lambda: KeygripSigner([None]), "KeygripSigner: secret 0 must be a str or "
                      "bytes, got NoneType", id="keygrip-none"),
+        pytest.param(lambda: KeygripSigner(["k"], b"sha1"), "the Keygrip algorithm must be a "
+                     "str such as 'sha1', got b'sha1'", id="keygrip-algorithm-bytes"),
     ],
 )
 def test_signers_refuse_secrets_of_the_wrong_type(make: Any, message: str) -> None:
