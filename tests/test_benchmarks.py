@@ -21,6 +21,8 @@ from tests.benchmarks.server import KINDS
 from tests.benchmarks.stacks import stack_table
 from tests.services import missing
 
+pytestmark = pytest.mark.slow  # a minute of benchmark runs: `pytest -m slow`
+
 ROOT = Path(__file__).parent.parent
 # A cell: microseconds, then the ratio to the row's reference where there is one.
 CELL = r"-?\d+\.\d\d us(?: \(x\d+\.\d\d\))?"

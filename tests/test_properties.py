@@ -217,6 +217,7 @@ POSITIONS = [
 ]
 
 
+@pytest.mark.slow  # half a minute: every code point, in every position (`pytest -m slow`)
 @pytest.mark.parametrize(("render", "separators"), POSITIONS)
 def test_every_code_point_in_every_position_is_refused_or_ascii(
     render: Callable[[str], str], separators: int

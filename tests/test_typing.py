@@ -13,33 +13,41 @@ USAGE = Path(__file__).parent / "typing" / "asgi_usage.py"
 SESSION_USAGE = Path(__file__).parent / "typing" / "session_usage.py"
 
 
-def check(path: Path) -> tuple[str, int]:
-    out, err, status = mypy_api.run(["--strict", "--no-incremental", "--follow-imports=silent",
-                                     str(path)])
-    return out + err, status
+CASES = [
+    pytest.param(USAGE, None, None, id="asgi-middlewares"),
+    pytest.param(USAGE, ("trust_proxy=True", "trust_prox=True"),
+                 'Unexpected keyword argument "trust_prox"', id="misspelled-option"),
+    pytest.param(SESSION_USAGE, None, None, id="any-jar-with-get-and-set"),
+    pytest.param(SESSION_USAGE, ("    def set(", "    def put("),
+                 'Argument 1 to "Session" has incompatible type "NodeStyleJar"',
+                 id="a-jar-without-set"),
+]
 
 
-@pytest.mark.parametrize(
-    ("usage", "edit", "message"),
-    [
-        pytest.param(USAGE, None, None, id="asgi-middlewares"),
-        pytest.param(USAGE, ("trust_proxy=True", "trust_prox=True"),
-                     'Unexpected keyword argument "trust_prox"', id="misspelled-option"),
-        pytest.param(SESSION_USAGE, None, None, id="any-jar-with-get-and-set"),
-        pytest.param(SESSION_USAGE, ("    def set(", "    def put("),
-                     'Argument 1 to "Session" has incompatible type "NodeStyleJar"',
-                     id="a-jar-without-set"),
-    ],
-)
+@pytest.fixture(scope="module")
+def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Every case's file, checked by one mypy --strict run (each run costs seconds)."""
+    folder = tmp_path_factory.mktemp("typing")
+    files = []
+    for case in CASES:
+        usage, edit, _ = case.values
+        text = usage.read_text()
+        checked = folder / f"{case.id.replace('-', '_')}.py"
+        checked.write_text(text if edit is None else text.replace(*edit))
+        files.append(str(checked))
+    out, err, _ = mypy_api.run(["--strict", "--no-incremental", "--follow-imports=silent",
+                                *files])
+    return str(out + err)
+
+
+@pytest.mark.parametrize(("usage", "edit", "message"), CASES)
 def test_usage_type_checks_and_mistakes_are_caught(
-        tmp_path: Path, usage: Path, edit: tuple[str, str] | None, message: str | None) -> None:
-    checked = usage
-    if edit is not None:
-        checked = tmp_path / "wrong.py"
-        checked.write_text(usage.read_text().replace(*edit))
-    output, status = check(checked)
+        request: pytest.FixtureRequest, mypy_output: str, usage: Path,
+        edit: tuple[str, str] | None, message: str | None) -> None:
+    name = f"{request.node.callspec.id.replace('-', '_')}.py:"
+    errors = [line for line in mypy_output.splitlines()
+              if name in line and ": error:" in line]
     if message is None:
-        assert status == 0, output
+        assert errors == [], mypy_output
     else:
-        assert status == 1
-        assert message in output
+        assert any(message in line for line in errors), mypy_output

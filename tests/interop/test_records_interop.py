@@ -48,8 +48,10 @@ def nested(depth: int, kind: str) -> object:
     return value
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(records, min_size=1, max_size=20))
+# Each example is one batch, two node runs: few examples, large batches.
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(records, min_size=1, max_size=60))
 def test_records_round_trip_between_python_and_node(node: Any,
                                                     batch: list[dict[str, Any]]) -> None:
     # Deeper than Python's recursion limit, as deep as Node's JSON.stringify goes.
