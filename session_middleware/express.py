@@ -86,6 +86,12 @@ def express_cookie(cookie_options: Mapping[str, object] | None = None,
     return cookie
 
 
+def _seconds_until(milliseconds: float) -> float:
+    """Seconds from now until a JavaScript date, rounded up; ``NaN`` for an Invalid Date."""
+    left = milliseconds - time.time() * 1000
+    return math.ceil(left / 1000) if math.isfinite(left) else math.nan
+
+
 class ConnectRedisStore:
     """connect-redis's store, from Python: the same keys, JSON and expiry.
 
@@ -126,8 +132,7 @@ class ConnectRedisStore:
         read as a date."""
         if falsy(expires):  # as JavaScript's `if`: an object or array is no date, but true
             return self.ttl
-        milliseconds = date_value(expires) - time.time() * 1000
-        return math.ceil(milliseconds / 1000) if math.isfinite(milliseconds) else math.nan
+        return _seconds_until(date_value(expires))
 
     def _record(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
         """The record express-session would save for *data* (a ``cookie`` object
@@ -153,7 +158,7 @@ class ConnectRedisStore:
         # Past JavaScript's dates the expiry is an Invalid Date: written as null,
         # and its TTL is NaN, so the session is destroyed.
         record = {**data, "cookie": {**cookie, "expires": iso_string(expiry)}}
-        return record, self._ttl(expiry)
+        return record, _seconds_until(date_value(expiry))
 
     def set(self, sid: str, data: Mapping[str, Any]) -> None:
         """Store *data* under *sid*, in express-session's record shape.

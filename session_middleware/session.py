@@ -73,10 +73,11 @@ def cookie_withheld(same_site: str | None, fetch_site: str | None, fetch_mode: s
     with these ``Sec-Fetch-Site``, ``-Mode`` and ``-Dest`` headers and *method*.
 
     Only a cross-site request loses a cookie: a ``Strict`` one always; a ``Lax``
-    one (or one without SameSite, which browsers treat as Lax) unless the request
-    is a top-level navigation with a safe method, such as following a link; a
-    ``None`` one never. Without ``Sec-Fetch-Mode`` or ``-Dest`` the answer is
-    the cautious one: withheld.
+    one unless the request is a top-level navigation with a safe method, such as
+    following a link; a ``None`` one never. A cookie without SameSite counts as
+    ``Lax``, as Chromium treats it (Firefox and Safari send it like ``None``, so
+    "withheld" is then the cautious answer), and so does a request without
+    ``Sec-Fetch-Mode`` or ``-Dest``.
     """
     if fetch_site != "cross-site" or same_site == "None":
         return False
@@ -137,10 +138,6 @@ class SessionSettings:
             self._prepared[secure] = prepared
         return prepared
 
-    def signed_options(self) -> Mapping[str, object]:
-        """:meth:`options` with Node's ``signed: true``, for a ``signed`` session."""
-        return {**self.options(), "signed": True}
-
     def open(self, cookies: CookieJar, *, cross_site: bool = False,
              session_class: type[Session] | None = None) -> Session:
         """The :class:`Session` of the request whose cookies are *cookies*."""
@@ -164,10 +161,13 @@ class CookieJar(Protocol):
 
 
 class SigningCookieJar(CookieJar, Protocol):
-    """What a ``signed`` session needs too: Node's ``get(name, {"signed": True})``
-    (and ``set`` with that option), as :class:`cookie_middleware.Cookies` has them."""
+    """What a ``signed`` session needs too: Node's ``get(name, {"signed": True})``,
+    and ``set(..., signed=True)``, as :class:`cookie_middleware.Cookies` has them."""
 
     def get(self, name: str, options: Mapping[str, object] | None = None, /) -> str | None: ...
+
+    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
+            overwrite: bool = False, /, *, signed: bool = False) -> None: ...
 
 
 def _check_cookies(cookies: object) -> None:
@@ -271,8 +271,11 @@ class Session:
 
     def _write(self, token: str) -> None:
         settings = self._settings
-        options = settings.signed_options() if settings.signed else settings.options()
-        self._cookies.set(settings.name, token, options, True)
+        if settings.signed:
+            cast("SigningCookieJar", self._cookies).set(settings.name, token, settings.options(),
+                                                        True, signed=True)
+        else:
+            self._cookies.set(settings.name, token, settings.options(), True)
 
     @property
     def name(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from cookie_middleware import Cookies, get_cookies
 from session_middleware import Session
+from session_middleware.session import SigningCookieJar
 
 
 def the_readme(environ: dict[str, Any]) -> str:
@@ -21,6 +22,10 @@ def with_options(cookies: Cookies) -> Session:
 
 def signed(cookies: Cookies) -> Session:
     return Session(cookies, "connect.sid", signed=True)
+
+
+def cookies_sign(cookies: Cookies) -> SigningCookieJar:
+    return cookies  # what a signed session asks of its cookies
 
 
 class NodeStyleJar:
