@@ -89,11 +89,12 @@ class CookiesMiddleware:
         state[STATE_KEY] = cookies
 
         async def send_with_cookies(message: Message) -> None:
-            if message["type"] in _STARTS:
+            kind = message["type"]
+            if kind in _STARTS:
                 pending = cookies.seal()
                 if pending:
                     message = with_headers(message, pending)
-            elif message["type"] == "websocket.close" and not cookies.sent:
+            elif kind == "websocket.close" and not cookies.sent:
                 # A close before the accept denies the handshake with no headers
                 # at all: no cookie can go out after it, and a later set says so.
                 cookies.seal()

@@ -248,26 +248,22 @@ class Session:
             incoming = cookies.get(name)
         if incoming and settings.accept_token(incoming):
             self._token, self._new = incoming, False
-            if settings.rolling:
-                self._write_unasked(incoming)
+            write = settings.rolling
         else:
-            token = settings.mint()
+            self._token, self._new = settings.mint(), True
             # A signed cookie that fails to verify reads as missing: look at the
             # header itself to tell "no cookie" from "a cookie, replaced".
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
-            if sent or not (cross_site() if callable(cross_site) else cross_site):
-                self._write_unasked(token)
-            self._token, self._new = token, True
-
-    def _write_unasked(self, token: str) -> None:
-        """The write the session makes by itself (a rolling or a minted token's):
-        left out where the browser would discard the cookie anyway, a Secure one
-        on a request that did not arrive over https, so that such a request (a
-        health check, a plain-http hit) never fails. reset() raises there."""
-        try:
-            self._write(token)
-        except InsecureCookieError:
-            return  # the token stands for this request; no cookie carries it
+            write = sent or not (cross_site() if callable(cross_site) else cross_site)
+        if write:
+            try:
+                self._write(self._token)
+            except InsecureCookieError:
+                # A Secure cookie on a request that did not arrive over https: the
+                # browser would discard it, and whether the request is https may
+                # rest on a header the client sends (a health check, a hit around
+                # the proxy). The token stands for this request; reset() raises.
+                return
 
     def _write(self, token: str) -> None:
         settings = self._settings
