@@ -4,63 +4,61 @@
 :class:`Cookies` reads a request's cookies and defers Set-Cookie headers until
 the response's headers go out. ``Cookies.middleware(app)`` is the WSGI
 middleware, :class:`cookie_middleware.asgi.CookiesMiddleware` the ASGI one. See
-``docs/cookies.md`` and ``docs/asgi.md``.
+``docs/api.md`` for every public name, ``docs/cookies.md`` and ``docs/asgi.md``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from . import errors, exchange, signing, wsgi
 from .codec import parse, serialize
-from .cookies import Cookies
+from .deprecation import moved
 from .errors import (
     CookieError,
-    CookieTooLargeError,
     CookieWarning,
-    DuplicateOptionError,
     HeadersSentError,
     InsecureCookieError,
-    InvalidNameError,
-    InvalidOptionError,
-    InvalidValueError,
+    InvalidCookieError,
     MissingMiddlewareError,
-    PartitionedError,
-    PrefixError,
-    SameSiteNoneError,
     SigningError,
-    UnknownOptionError,
 )
-from .exchange import environ_of, scope_of
 from .lookup import get_cookies
 from .options import CookieOptions, cookie_options
-from .signing import ExpressSigner, KeygripSigner, Signer
-from .wsgi import ENVIRON_KEY, CookiesMiddleware
+from .signing import ExpressSigner, KeygripSigner
+from .wsgi import Cookies
 
 __all__ = [
-    "ENVIRON_KEY",
     "CookieError",
     "CookieOptions",
-    "CookieTooLargeError",
     "CookieWarning",
     "Cookies",
-    "CookiesMiddleware",
-    "DuplicateOptionError",
     "ExpressSigner",
     "HeadersSentError",
     "InsecureCookieError",
-    "InvalidNameError",
-    "InvalidOptionError",
-    "InvalidValueError",
+    "InvalidCookieError",
     "KeygripSigner",
     "MissingMiddlewareError",
-    "PartitionedError",
-    "PrefixError",
-    "SameSiteNoneError",
-    "Signer",
     "SigningError",
-    "UnknownOptionError",
     "cookie_options",
-    "environ_of",
     "get_cookies",
     "parse",
-    "scope_of",
     "serialize",
 ]
+
+_MOVED: dict[str, tuple[str, object]] = {
+    "ENVIRON_KEY": ("cookie_middleware.wsgi.COOKIES_ENVIRON_KEY", wsgi.COOKIES_ENVIRON_KEY),
+    "CookiesMiddleware": ("Cookies.middleware(app), or cookie_middleware.wsgi.CookiesMiddleware",
+                          wsgi.CookiesMiddleware),
+    "environ_of": ("cookie_middleware.exchange.environ_of", exchange.environ_of),
+    "scope_of": ("cookie_middleware.exchange.scope_of", exchange.scope_of),
+    "Signer": ("cookie_middleware.signing.Signer", signing.Signer),
+    **{name: (f"cookie_middleware.errors.{name} (or catch InvalidCookieError)",
+              getattr(errors, name))
+       for name in ("CookieTooLargeError", "DuplicateOptionError", "InvalidNameError",
+                    "InvalidOptionError", "InvalidValueError", "PartitionedError",
+                    "PrefixError", "SameSiteNoneError", "UnknownOptionError")},
+}
+
+if not TYPE_CHECKING:  # the old root names, for one release
+    __getattr__ = moved(__name__, _MOVED)

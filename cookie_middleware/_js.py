@@ -31,7 +31,7 @@ ASCII_WHITESPACE = "\t\n\v\f\r "
 _URI_COMPONENT_SAFE = "!*'()"
 # All of them, as bytes: deleting these from an ASCII value that needs no
 # escaping leaves nothing.
-URI_COMPONENT_SAFE_BYTES = (
+_URI_COMPONENT_SAFE_BYTES = (
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
 )
 
@@ -50,7 +50,7 @@ def encode_uri_component(value: str) -> str:
     throws ``URIError``.
     """
     # Tokens and ids usually need no escaping: a C-speed check skips quote().
-    if value.isascii() and not value.encode("ascii").translate(None, URI_COMPONENT_SAFE_BYTES):
+    if value.isascii() and not value.encode("ascii").translate(None, _URI_COMPONENT_SAFE_BYTES):
         return value
     return quote(value, safe=_URI_COMPONENT_SAFE, encoding="utf-8", errors="strict")
 

@@ -14,25 +14,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from .cookies import Cookies
+from .deprecation import moved
 from .errors import MissingMiddlewareError
-from .exchange import SCOPE
+from .signing import Signer
+from .wsgi import Cookies
 
-if TYPE_CHECKING:
-    from .signing import Signer
-
-__all__ = [
-    "STATE_KEY",
-    "ASGIApp",
-    "CookiesMiddleware",
-    "Message",
-    "Receive",
-    "Scope",
-    "Send",
-    "cookies_in_scope",
-    "scope_state",
-    "with_headers",
-]
+__all__ = ["COOKIES_STATE_KEY", "CookiesMiddleware", "cookies_in_scope"]
 
 # The ASGI 3 callable, spelled as Starlette spells it, so that these middlewares
 # type-check in Middleware(cls, ...) and app.add_middleware(cls, ...).
@@ -42,7 +29,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-STATE_KEY = "cookies"
+COOKIES_STATE_KEY = "cookies"
 """The key in ``scope["state"]`` under which :class:`CookiesMiddleware` puts each
 connection's :class:`Cookies` (``request.state.cookies`` in Starlette)."""
 
@@ -51,7 +38,7 @@ connection's :class:`Cookies` (``request.state.cookies`` in Starlette)."""
 _STARTS = ("http.response.start", "websocket.accept", "websocket.http.response.start")
 
 
-def with_headers(message: Message, values: list[str]) -> Message:
+def _with_headers(message: Message, values: list[str]) -> Message:
     """A copy of a response-start *message* with a ``set-cookie`` header appended
     for each of *values*; the app's own headers stay first and untouched."""
     headers = [*message.get("headers", ()), *[(b"set-cookie", v.encode("latin-1"))
@@ -69,10 +56,11 @@ class CookiesMiddleware:
     """
 
     def __init__(self, app: ASGIApp, *, trust_proxy: bool = False,
-                 signer: Signer | None = None) -> None:
+                 signer: Signer | None = None, cookies_class: type[Cookies] = Cookies) -> None:
         self.app = app
         self.trust_proxy = trust_proxy
         self.signer = signer
+        self.cookies_class = cookies_class
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -81,47 +69,39 @@ class CookiesMiddleware:
         state = scope.get("state")
         if state is None:
             state = scope["state"] = {}
-        outer = state.get(STATE_KEY)
-        if outer is not None and isinstance(outer, Cookies) and outer.belongs_to(scope):
+        outer = state.get(COOKIES_STATE_KEY)
+        if isinstance(outer, Cookies) and outer.belongs_to(scope):
             await self.app(scope, receive, send)
             return
-        cookies = Cookies._bind(scope, SCOPE, self.trust_proxy, self.signer)
-        state[STATE_KEY] = cookies
+        cookies = self.cookies_class(scope, trust_proxy=self.trust_proxy, signer=self.signer)
+        state[COOKIES_STATE_KEY] = cookies
 
         async def send_with_cookies(message: Message) -> None:
             kind = message["type"]
             if kind in _STARTS:
                 pending = cookies.seal()
                 if pending:
-                    message = with_headers(message, pending)
+                    message = _with_headers(message, pending)
             elif kind == "websocket.close" and not cookies.sent:
                 # A close before the accept denies the handshake with no headers
                 # at all: no cookie can go out after it, and a later set says so.
                 cookies.seal()
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_cookies)
-        finally:
-            if not cookies.sent:  # the app returned or raised before any response start
-                cookies.seal()  # let go of the scope, which refers to us
-
-
-def scope_state(scope: Scope) -> MutableMapping[str, Any] | None:
-    """The connection's state (``scope["state"]``, Starlette's ``request.state``),
-    or ``None`` when the scope has none."""
-    state = scope.get("state")
-    # type() first: a dict, as servers make it, skips the slower check against the ABC.
-    return state if type(state) is dict or isinstance(state, MutableMapping) else None
+        await self.app(scope, receive, send_with_cookies)
 
 
 def cookies_in_scope(scope: Scope) -> Cookies:
     """The :class:`Cookies` that :class:`CookiesMiddleware` made for *scope*."""
-    state = scope_state(scope)
-    cookies = state.get(STATE_KEY) if state is not None else None
+    state = scope.get("state")
+    cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, MutableMapping) else None
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: add cookie_middleware.asgi.CookiesMiddleware "
             "to the ASGI app"
         )
     return cookies
+
+
+if not TYPE_CHECKING:  # the old spelling, for one release
+    __getattr__ = moved(__name__, {"STATE_KEY": ("COOKIES_STATE_KEY", COOKIES_STATE_KEY)})

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from ._js import (
     ASCII_WHITESPACE,
     JS_WHITESPACE,
-    URI_COMPONENT_SAFE_BYTES,
     decode_uri_component,
     encode_uri_component,
 )
@@ -32,7 +31,7 @@ from .errors import (
 )
 from .options import CookieOptions, normalize_options
 
-__all__ = ["LazyPairs", "parse", "read_pairs", "render", "serialize"]
+__all__ = ["parse", "serialize"]
 
 # cookie-name = token                                        ; RFC 6265 sec 4.1.1
 # token       = 1*tchar                                      ; RFC 7230 sec 3.2.6
@@ -46,47 +45,6 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # any parser, so a custom encoder may emit them. Space, ";", CTLs and non-ASCII
 # stay out: they split, inject or corrupt the header.
 _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
-
-# What a cookie name needs checked: not a token at all, nothing more, or the
-# rules of the __Secure-/__Host-/__Http- prefixes.
-_NOT_A_TOKEN, _PLAIN_NAME, _PREFIXED_NAME = 0, 1, 2
-
-
-# The kinds of the valid names set so far. The same few names are set on every
-# request: a dict lookup costs less than matching them again, and less than an
-# lru_cache, which reorders its entries on every hit. Emptied when full, so
-# names made up per request cannot make it grow without end.
-_NAME_KINDS: dict[str, int] = {}
-_MAX_NAME_KINDS = 1024
-
-
-def _name_kind(name: str) -> int:
-    if _TOKEN.fullmatch(name) is None:
-        return _NOT_A_TOKEN
-    kind = _PREFIXED_NAME if name.startswith("__") else _PLAIN_NAME
-    if len(_NAME_KINDS) >= _MAX_NAME_KINDS:
-        _NAME_KINDS.clear()
-    _NAME_KINDS[name] = kind
-    return kind
-
-
-# What read_pairs may cut off either end of a value: whitespace and a quote.
-_EDGES = JS_WHITESPACE + '"'
-
-# The names a parse can return (no ";" or "=" in them, nothing to trim at either
-# end) that have been asked for: remembered, as the names render checks are,
-# because LazyPairs' search assumes it of every name it looks for.
-_FINDABLE: set[str] = set()
-
-
-def _findable(name: str) -> bool:
-    if ";" in name or "=" in name or name.strip(JS_WHITESPACE) != name:
-        return False
-    if len(_FINDABLE) >= _MAX_NAME_KINDS:
-        _FINDABLE.clear()
-    _FINDABLE.add(name)
-    return True
-
 
 # Browsers ignore a cookie whose name and value together exceed this many bytes.
 _MAX_COOKIE_BYTES = 4096
@@ -124,118 +82,73 @@ def parse(header: str, *, decode: Callable[[str], str] | None = None) -> dict[st
 class LazyPairs:
     """The raw (undecoded) pairs of a Cookie header, parsed only as far as asked.
 
-    ``get(name)`` finds the first piece called *name* by searching the header at
-    C speed, parses that piece alone and sets the text before it aside; the next
-    ``get`` parses that text first, then searches on. So each piece is parsed at
-    most once, and a request that reads one cookie parses one piece.
-
-    Searching pays only while it is cheaper than parsing: once a request has
-    searched twice (once, when less than a kilobyte is left to parse), or a
-    name has turned up inside other names and values
-    (``_ga`` in ``_ga_XYZ=..._ga...``) more than a few times, the rest of the
-    header is parsed in one go and every later ``get`` is a dict lookup. So
-    reading every cookie costs about one :func:`parse`.
-    :class:`~cookie_middleware.Cookies` uses this.
+    ``get(name)`` searches the header for the first piece called *name* with
+    ``str.find`` and parses that piece alone; the text the search passed over is
+    set aside and parsed, in one go, before the next search (the first
+    occurrence of a name wins, so it must be). Each piece is parsed at most
+    once: a request that reads one cookie of a 16 KB header parses one piece,
+    and one that reads every cookie costs about one :func:`parse`.
     """
 
-    __slots__ = ("_aside", "_position", "_searches", "found", "header")
-
-    # After this many searches, parsing the rest at once is cheaper than more.
-    _MAX_SEARCHES = 2
-    # After this many pieces that merely contain the name, parse the rest.
-    _MAX_FALSE_HITS = 4
-    # A rest shorter than this is parsed at the second search already: a few
-    # pieces cost less to parse than another search costs to set up.
-    _SHORT_REST = 1024
+    __slots__ = ("_aside", "_unsearched", "found", "header")
 
     def __init__(self, header: str) -> None:
-        if type(header) is not str and not isinstance(header, str):
+        if not isinstance(header, str):
             raise TypeError(
                 f"the Cookie header must be a str, got {type(header).__name__}: {header!r}"
             )
         self.header = header
         """The Cookie header being parsed."""
-        self._position = 0  # where the text not yet searched begins: a piece's start
-        self._searches = 0
         self.found: dict[str, str] = {}
-        """The pairs parsed so far: a hit here is the answer ``get`` would give."""
-        # The (start, end) span of text the last search passed over: it comes
-        # before every piece parsed so far, and the next search parses it first.
-        self._aside: tuple[int, int] | None = None
+        """The pairs parsed so far."""
+        self._aside = (0, 0)  # the span the last search passed over, not parsed yet
+        self._unsearched = 0  # where the text no search has passed begins
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
-        value = self.found.get(name)
-        return self.search(name) if value is None else value
-
-    def search(self, name: str) -> str | None:
-        """``get`` for a *name* not in ``found``: parse as far as needed to find it."""
-        if name not in _FINDABLE and not _findable(name):
-            return None  # no piece of any header is called that
         found = self.found
-        header = self.header
-        aside = self._aside
-        if aside is not None:
-            # It holds no piece called like a name asked for before, and the
-            # first occurrence of a name wins: parse it before searching on.
-            read_pairs(header[aside[0]:aside[1]], found)
-            self._aside = None
+        value = found.get(name)
+        if value is not None:
+            return value
+        start, end = self._aside
+        if start < end:
+            read_pairs(self.header[start:end], found)
+            self._aside = (0, 0)
             value = found.get(name)
             if value is not None:
                 return value
-        start = self._position
-        searches = self._searches = self._searches + 1
-        if searches > 1 and (searches > self._MAX_SEARCHES
-                             or len(header) - start < self._SHORT_REST):
-            return self._parse_rest(name) if start <= len(header) else None
+        if self._unsearched > len(self.header) or not _can_be_found(name):
+            return None
+        return self._search(name)
+
+    def _search(self, name: str) -> str | None:
+        """Find the first piece called *name* in the text not yet searched."""
+        header = self.header
+        start = self._unsearched
         hit = header.find(name, start)
-        false_hits = 0
         while hit >= 0:
-            after = hit + len(name)  # where the piece's "=" is
-            end = header.find(";", after)
+            first = header.rfind(";", start, hit) + 1 or start
+            end = header.find(";", hit)
             if end < 0:
                 end = len(header)
-            # (Indexing costs less than startswith.)
-            if after < len(header) and header[after] == "=" and (
-                    hit == start or (hit >= 2 and header[hit - 1] == " "
-                                     and header[hit - 2] == ";")):
-                # The usual spelling, "; name=value": no need to look for the
-                # piece's start and its "=".
-                value = header[after + 1:end]
-                if value and value[0] not in _EDGES and value[-1] not in _EDGES:
-                    # Nothing to trim or unquote: read_pairs agrees.
-                    found[name] = value
-                    if hit > start:
-                        self._aside = (start, hit - 2)  # up to the "; " before it
-                    self._position = end + 1
-                    return value
-                first = start if hit == start else hit - 1
-            else:
-                first = header.rfind(";", start, hit) + 1 or start
-                after = header.find("=", first, end)
-                whitespace = ASCII_WHITESPACE if header.isascii() else JS_WHITESPACE
-                if after < 0 or header[first:after].strip(whitespace) != name:
-                    first = -1
-            if first >= 0:
-                read_pairs(header[first:end], found)
-                if first > start:
-                    self._aside = (start, first - 1)  # up to the ";" before it
-                self._position = end + 1
-                return found[name]
-            false_hits += 1
-            if false_hits > self._MAX_FALSE_HITS:
-                return self._parse_rest(name)
-            hit = header.find(name, end + 1)  # no other place in this piece can make it
+            piece: dict[str, str] = {}
+            read_pairs(header[first:end], piece)
+            value = piece.get(name)
+            if value is not None:
+                self.found[name] = value
+                self._aside = (start, first)
+                self._unsearched = end + 1
+                return value
+            hit = header.find(name, end + 1)  # the name is in another name or a value
         self._aside = (start, len(header))
-        self._position = len(header) + 1
+        self._unsearched = len(header) + 1
         return None
 
-    def _parse_rest(self, name: str) -> str | None:
-        found = self.found
-        header = self.header
-        read_pairs(header[self._position:], found)
-        self._position = len(header) + 1
-        return found.get(name)
+
+def _can_be_found(name: str) -> bool:
+    """Whether a parse can return a pair called *name*: names hold no ";" or "="
+    and are trimmed, so a search for any other name is bound to fail."""
+    return ";" not in name and "=" not in name and name.strip(JS_WHITESPACE) == name
 
 
 def read_pairs(text: str, found: dict[str, str]) -> None:
@@ -289,22 +202,15 @@ def serialize(name: str, value: str, options: Mapping[str, object] | None = None
 
 def render(name: str, value: str, options: CookieOptions) -> str:
     """Serialize with options already checked by :func:`normalize_options`."""
-    if type(name) is not str and not isinstance(name, str):
+    if not isinstance(name, str):
         raise TypeError(f"cookie name must be a str, got {type(name).__name__}: {name!r}")
-    if type(value) is not str and not isinstance(value, str):
+    if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, got {type(value).__name__}: {value!r}")
-    kind = _NAME_KINDS.get(name) or _name_kind(name)
-    if kind == _NOT_A_TOKEN:
+    if _TOKEN.fullmatch(name) is None:
         raise InvalidNameError(f"cookie name must be an RFC 6265 token: {name!r}")
     if options.encode is None:
         try:
-            # Tokens and ids usually need no escaping: the check that
-            # encode_uri_component starts with, without calling it.
-            if value.isascii() and not value.encode("ascii").translate(
-                    None, URI_COMPONENT_SAFE_BYTES):
-                encoded = value
-            else:
-                encoded = encode_uri_component(value)
+            encoded = encode_uri_component(value)
         except UnicodeEncodeError:
             raise InvalidValueError(
                 f"value of cookie {name!r} holds a lone surrogate and cannot be "
@@ -317,7 +223,7 @@ def render(name: str, value: str, options: CookieOptions) -> str:
             f"cookie {name!r} is {len(name) + len(encoded)} bytes of name and encoded "
             f"value; browsers drop cookies over {_MAX_COOKIE_BYTES}"
         )
-    if kind == _PREFIXED_NAME or not options.plain:
+    if name.startswith("__") or not options.plain:
         _check_coherence(name, options)
         warning = options.lifetime_warning()
         if warning is not None:

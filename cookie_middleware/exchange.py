@@ -3,7 +3,8 @@
 A request is read for two things only: the text of its Cookie header and
 whether it arrived over https. A response is only ever a place where the pending
 Set-Cookie headers go. Both are recognised by their shape, so this module imports
-no web framework, and neither does the core that uses it:
+no web framework; the jar itself (:mod:`cookie_middleware.cookies`) only ever
+sees the header text, the https flag and a :class:`HeaderSync`:
 
 * a WSGI environ (a mapping with ``wsgi.url_scheme`` or ``HTTP_*`` keys) or a
   request that carries one (WebOb and Flask ``environ``, Django ``META``);
@@ -15,19 +16,11 @@ no web framework, and neither does the core that uses it:
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from contextlib import suppress
 from typing import Any
 
-__all__ = [
-    "ENVIRON",
-    "SCOPE",
-    "HeaderSync",
-    "RequestReader",
-    "environ_of",
-    "header_sync",
-    "reader_for",
-    "scope_of",
-    "text_of_header",
-]
+__all__ = ["HeaderSync", "environ_of", "header_sync", "read_environ", "read_request",
+           "read_scope", "scope_of"]
 
 _SCOPE_TYPES = ("http", "websocket")
 
@@ -86,99 +79,49 @@ def _first_forwarded_proto(value: str) -> bool:
     return value.split(",", 1)[0].strip().lower() == "https"
 
 
-class RequestReader:
-    """How to read one kind of request: its Cookie header and its scheme."""
+def read_environ(environ: Mapping[str, Any], trust_proxy: bool = False) -> tuple[str, bool]:
+    """A WSGI environ's Cookie header as text and whether it came over https.
 
-    __slots__ = ()
-
-    def header(self, source: Mapping[str, Any]) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def https(self, source: Mapping[str, Any], trust_proxy: bool) -> bool:  # pragma: no cover
-        raise NotImplementedError
-
-    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:  # pragma: no cover
-        """A small copy of *source* holding only what this reader reads, so that
-        the request itself can be let go of."""
-        raise NotImplementedError
-
-
-class _EnvironReader(RequestReader):
-    """PEP 3333: headers arrive as ``HTTP_*`` strings holding the bytes as latin-1."""
-
-    __slots__ = ()
-
-    def header(self, source: Mapping[str, Any]) -> str:
-        header = source.get("HTTP_COOKIE", "")
-        if not isinstance(header, str) or header.isascii():
-            return header  # type: ignore[no-any-return]
-        try:
-            raw = header.encode("latin-1")
-        except UnicodeEncodeError:
-            return header  # already text (a server that decoded it itself)
-        return text_of_header(raw)
-
-    def https(self, source: Mapping[str, Any], trust_proxy: bool) -> bool:
-        if source.get("wsgi.url_scheme") == "https":
-            return True
-        if not trust_proxy:
-            return False
-        return _first_forwarded_proto(str(source.get("HTTP_X_FORWARDED_PROTO", "")))
-
-    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:
-        get = source.get
-        return {"HTTP_COOKIE": get("HTTP_COOKIE", ""), "wsgi.url_scheme": get("wsgi.url_scheme"),
-                "HTTP_X_FORWARDED_PROTO": get("HTTP_X_FORWARDED_PROTO", "")}
+    PEP 3333 hands headers over as ``str`` holding the bytes as latin-1; they
+    are read as UTF-8 here wherever they are valid UTF-8 (see :func:`text_of_header`).
+    """
+    header = environ.get("HTTP_COOKIE", "")
+    if not isinstance(header, str):
+        raise TypeError(f"HTTP_COOKIE must be a str, got {type(header).__name__}")
+    if not header.isascii():
+        with suppress(UnicodeEncodeError):  # else already text: a server decoded it itself
+            header = text_of_header(header.encode("latin-1"))
+    https = environ.get("wsgi.url_scheme") == "https" or (
+        trust_proxy and _first_forwarded_proto(str(environ.get("HTTP_X_FORWARDED_PROTO", ""))))
+    return header, https
 
 
-class _ScopeReader(RequestReader):
-    """ASGI 3: headers arrive as a list of ``(name, value)`` byte pairs."""
-
-    __slots__ = ()
-
-    def header(self, source: Mapping[str, Any]) -> str:
-        found = [value for name, value in source.get("headers", ()) if name == b"cookie"]
-        if not found:
-            return ""
-        # HTTP/2 may split the Cookie header; RFC 9113 sec 8.2.3 joins it with "; ".
-        raw = found[0] if len(found) == 1 else b"; ".join(found)
-        return raw.decode("ascii") if raw.isascii() else text_of_header(bytes(raw))
-
-    def https(self, source: Mapping[str, Any], trust_proxy: bool) -> bool:
-        if source.get("scheme") in ("https", "wss"):
-            return True
-        if not trust_proxy:
-            return False
-        for name, value in source.get("headers", ()):
-            if name == b"x-forwarded-proto":
-                return _first_forwarded_proto(bytes(value).decode("latin-1"))
-        return False
-
-    def detach(self, source: Mapping[str, Any]) -> Mapping[str, Any]:
-        return {"headers": source.get("headers", ()), "scheme": source.get("scheme")}
+def read_scope(scope: Mapping[str, Any], trust_proxy: bool = False) -> tuple[str, bool]:
+    """An ASGI scope's Cookie header as text and whether it came over https."""
+    found = []
+    forwarded = b""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            found.append(bytes(value))
+        elif name == b"x-forwarded-proto" and not forwarded:
+            forwarded = bytes(value)
+    # HTTP/2 may split the Cookie header; RFC 9113 sec 8.2.3 joins it with "; ".
+    header = text_of_header(b"; ".join(found))
+    https = scope.get("scheme") in ("https", "wss") or (
+        trust_proxy and _first_forwarded_proto(forwarded.decode("latin-1")))
+    return header, https
 
 
-ENVIRON: RequestReader = _EnvironReader()
-"""Reads a WSGI environ."""
-
-SCOPE: RequestReader = _ScopeReader()
-"""Reads an ASGI scope."""
-
-
-def reader_for(request: object) -> tuple[MutableMapping[str, Any], RequestReader]:
-    """The mapping behind *request* and the reader for it. Raises
-    :class:`TypeError` for an object that is no request this package knows."""
-    if type(request) is dict:  # the middlewares' case: a plain environ or scope
-        kind = request.get("type")
-        if kind in _SCOPE_TYPES:
-            return request, SCOPE
-        # An environ has no "type" (its headers are all HTTP_*) and no "asgi".
-        if "wsgi.version" in request or (kind is None and "asgi" not in request):
-            return request, ENVIRON
+def read_request(request: object, trust_proxy: bool = False) -> tuple[str, bool]:
+    """The Cookie header text of *request* and whether it came over https, for
+    every kind of request :class:`~cookie_middleware.Cookies` takes. Raises
+    :class:`TypeError` for an object that is no such request."""
+    if type(request) is dict and "wsgi.version" in request:  # the WSGI middleware's case
+        return read_environ(request, trust_proxy)
     scope = scope_of(request)
     if scope is not None:
-        return scope, SCOPE
-    return environ_of(request), ENVIRON
+        return read_scope(scope, trust_proxy)
+    return read_environ(environ_of(request), trust_proxy)
 
 
 class HeaderSync:

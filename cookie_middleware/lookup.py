@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from .asgi import cookies_in_scope
-from .cookies import Cookies
 from .exchange import environ_of, scope_of
-from .wsgi import cookies_in_environ
+from .wsgi import Cookies, cookies_in_environ
 
 __all__ = ["get_cookies"]
 
@@ -24,8 +23,6 @@ def get_cookies(request: object) -> Cookies:
     middleware put one there, and :class:`TypeError` for an object that is no
     request.
     """
-    if type(request) is dict and "wsgi.version" in request:
-        return cookies_in_environ(request)
     scope = scope_of(request)
     if scope is not None:
         return cookies_in_scope(scope)

@@ -23,39 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Sequence
 
 from .errors import SigningError
 
 __all__ = ["ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"]
 
 Secret = str | bytes
-
-
-class CookieAccess(Protocol):
-    """What a signer uses of :class:`~cookie_middleware.Cookies`."""
-
-    def get(self, name: str) -> str | None: ...
-
-    def get_raw(self, name: str) -> str | None: ...
-
-    def preview(self, name: str, value: str, options: Mapping[str, object] | None = None,
-                /, **attributes: object) -> str: ...
-
-    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
-            /, overwrite: bool = False, **attributes: object) -> None: ...
-
-
-class Signer(Protocol):
-    """What :class:`~cookie_middleware.Cookies` asks of a signer: how a signed
-    cookie is read from a request and written to a response."""
-
-    def read(self, cookies: CookieAccess, name: str) -> str | None: ...
-
-    def write(self, cookies: CookieAccess, name: str, value: str,
-              options: Mapping[str, object] | None, overwrite: bool,
-              attributes: dict[str, object]) -> None: ...
 
 
 def _key(secret: object, position: int, what: str) -> bytes:
@@ -133,12 +107,6 @@ def unsign(signed: str, secrets: Secret | Sequence[Secret]) -> str | None:
     return value if matched else None
 
 
-def _without_signed(cookies: CookieAccess, name: str, value: str,
-                    options: Mapping[str, object] | None, overwrite: bool,
-                    attributes: dict[str, object]) -> None:
-    cookies.set(name, value, options, overwrite, **attributes)
-
-
 class ExpressSigner:
     """Express's signed cookies: ``s:`` + :func:`sign`, with the first secret;
     every secret of the list verifies (secret rotation, as in cookie-parser)."""
@@ -158,15 +126,6 @@ class ExpressSigner:
         if not value.startswith(self.prefix):
             return None
         return unsign(value[len(self.prefix):], self._keys)
-
-    def read(self, cookies: CookieAccess, name: str) -> str | None:
-        value = cookies.get(name)
-        return None if value is None else self.unsign(value)
-
-    def write(self, cookies: CookieAccess, name: str, value: str,
-              options: Mapping[str, object] | None, overwrite: bool,
-              attributes: dict[str, object]) -> None:
-        _without_signed(cookies, name, self.sign(value), options, overwrite, attributes)
 
     def __repr__(self) -> str:
         return f"<ExpressSigner with {len(self._keys)} secret(s)>"
@@ -219,35 +178,21 @@ class KeygripSigner:
         """Keygrip's ``verify``: whether any key signed *data*."""
         return self.index(data, digest) > -1
 
-    def read(self, cookies: CookieAccess, name: str) -> str | None:
-        raw = cookies.get_raw(name)
-        if raw is None:
-            return None
-        digest = cookies.get_raw(f"{name}.sig")
-        if not digest:
-            return None
-        data = f"{name}={raw}"
-        if self.index(data, digest) < 0:
-            if data.isascii():
-                return None
-            # Node reads the Cookie header as latin-1 and hashes that string as
-            # UTF-8, so a value whose bytes are not ASCII (which Koa lets through
-            # unencoded) was signed as its latin-1 reading; the header here was
-            # read as UTF-8.
-            if self.index(_utf8(data).decode("latin-1"), digest) < 0:
-                return None
-        return cookies.get(name)
-
-    def write(self, cookies: CookieAccess, name: str, value: str,
-              options: Mapping[str, object] | None, overwrite: bool,
-              attributes: dict[str, object]) -> None:
-        header = cookies.preview(name, value, options, **attributes)
-        wire_value = header.split(";", 1)[0]  # "name=value", as it goes out
-        # Both or neither: the companion is checked before the cookie is recorded.
-        cookies.preview(f"{name}.sig", "x", options, **attributes)
-        _without_signed(cookies, name, value, options, overwrite, attributes)
-        _without_signed(cookies, f"{name}.sig", self.sign(wire_value), options, overwrite,
-                        attributes)
+    def verify_header(self, data: str, digest: str) -> bool:
+        """:meth:`verify` for a ``name=value`` read from a Cookie header, as Koa
+        reads it: Node reads the header as latin-1 and hashes that string as
+        UTF-8, so a value whose bytes are not ASCII (which Koa lets through
+        unencoded) was signed as its latin-1 reading, where this package reads
+        the header as UTF-8."""
+        if self.index(data, digest) > -1:
+            return True
+        return not data.isascii() and self.index(_utf8(data).decode("latin-1"), digest) > -1
 
     def __repr__(self) -> str:
         return f"<KeygripSigner {self.algorithm} with {len(self._keys)} key(s)>"
+
+
+Signer = ExpressSigner | KeygripSigner
+"""What :class:`~cookie_middleware.Cookies` takes as ``signer``: Express's
+format keeps the signature in the value, Keygrip's in a ``name.sig`` companion
+cookie that ``Cookies`` writes beside it."""

@@ -8,21 +8,23 @@ and FastAPI's ``request.state.session``). It needs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from cookie_middleware import serialize
-from cookie_middleware.asgi import STATE_KEY as COOKIES_KEY
-from cookie_middleware.asgi import ASGIApp, Receive, Scope, Send, scope_state
+from cookie_middleware.asgi import COOKIES_STATE_KEY, ASGIApp, Receive, Scope, Send
+from cookie_middleware.deprecation import moved
 
 from .errors import MissingCookiesError, MissingSessionError
-from .session import Session, SessionSettings
+from .session import SessionBase, SessionSettings
 from .tokens import is_session_token, new_token
+from .wsgi import Session
 
-__all__ = ["STATE_KEY", "SessionMiddleware", "session_in_scope"]
+__all__ = ["SESSION_STATE_KEY", "SessionMiddleware", "session_in_scope"]
 
-STATE_KEY = "session"
+SESSION_STATE_KEY = "session"
 """The key in ``scope["state"]`` under which :class:`SessionMiddleware` puts each
 connection's :class:`~session_middleware.Session` (``request.state.session``);
 the innermost one when several cookie names are stacked, each also under
@@ -74,7 +76,8 @@ class SessionMiddleware:
                  same_site: str | bool | None = None,
                  priority: str | None = None,
                  partitioned: bool | None = None,
-                 encode: Callable[[str], str] | None = None) -> None:
+                 encode: Callable[[str], str] | None = None,
+                 session_class: type[Session] = Session) -> None:
         # Spelled out rather than **cookie_options: type checkers cannot match a
         # **kwargs signature against Starlette's Middleware(cls, **options).
         given = {"max_age": max_age, "expires": expires, "domain": domain, "path": path,
@@ -86,39 +89,44 @@ class SessionMiddleware:
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app
-        self.key = f"{STATE_KEY}:{name}"
+        self.key = f"{SESSION_STATE_KEY}:{name}"
+        self.session_class = session_class
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        state = scope_state(scope)
-        cookies = state.get(COOKIES_KEY) if state is not None else None
+        state = scope.get("state")
+        cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, MutableMapping) else None
         if cookies is None or state is None:
             raise MissingCookiesError(
                 "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
                 "(add it after SessionMiddleware: add_middleware wraps the app outwards)"
             )
         session = state.get(self.key)
-        if not (isinstance(session, Session) and session.cookies is cookies):
-            # What settings.open() does, without the call: this runs on every request.
-            session = Session.__new__(Session)
+        if not (isinstance(session, SessionBase) and session.cookies is cookies):
+            # Whether the browser withheld the cookie takes a scan of the headers:
+            # the session asks only for a token minted without a cookie.
             withheld = partial(_cookie_withheld, self.settings, scope)
-            session._begin(cookies, self.settings, withheld)
+            session = self.session_class(cookies, cross_site=withheld, settings=self.settings)
             state[self.key] = session
-        state[STATE_KEY] = session
+        state[SESSION_STATE_KEY] = session
         await self.app(scope, receive, send)
 
 
 def session_in_scope(scope: Scope, name: str | None = None) -> Session:
     """The :class:`Session` that :class:`SessionMiddleware` made for *scope*
     (for cookie *name*, when given)."""
-    state = scope_state(scope)
-    session = (state.get(STATE_KEY if name is None else f"{STATE_KEY}:{name}")
-               if state is not None else None)
+    state = scope.get("state")
+    key = SESSION_STATE_KEY if name is None else f"{SESSION_STATE_KEY}:{name}"
+    session = state.get(key) if isinstance(state, MutableMapping) else None
     if not isinstance(session, Session):
         raise MissingSessionError(
             "no Session on this request: add session_middleware.asgi.SessionMiddleware "
             "inside cookie_middleware.asgi.CookiesMiddleware"
         )
     return session
+
+
+if not TYPE_CHECKING:  # the old spelling, for one release
+    __getattr__ = moved(__name__, {"STATE_KEY": ("SESSION_STATE_KEY", SESSION_STATE_KEY)})

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from cookie_middleware import environ_of, scope_of
+from cookie_middleware.exchange import environ_of, scope_of
 
 from .asgi import session_in_scope
-from .session import Session
-from .wsgi import session_in_environ
+from .wsgi import Session, session_in_environ
 
 __all__ = ["get_session"]
 
@@ -25,8 +24,6 @@ def get_session(request: object, name: str | None = None) -> Session:
     Raises :class:`~session_middleware.errors.MissingSessionError` when no
     middleware put one there.
     """
-    if type(request) is dict and "wsgi.version" in request:
-        return session_in_environ(request, name)
     scope = scope_of(request)
     if scope is not None:
         return session_in_scope(scope, name)

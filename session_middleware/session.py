@@ -3,49 +3,30 @@
 The session layer knows nothing of WSGI, ASGI or how cookies are stored: it
 calls ``cookies.get(name)`` and ``cookies.set(name, value, options, overwrite)``,
 the public API of :class:`cookie_middleware.Cookies`, so any object with those
-two methods will do. The middlewares live in :mod:`session_middleware.wsgi` and
-:mod:`session_middleware.asgi`.
+two methods will do. :class:`session_middleware.Session` is :class:`SessionBase`
+with Node's ``Session.middleware``; the middlewares live in
+:mod:`session_middleware.wsgi` and :mod:`session_middleware.asgi`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol, cast
+from contextlib import suppress
+from typing import Protocol, cast
 
 from cookie_middleware import CookieOptions, InsecureCookieError, cookie_options
 
 from .tokens import is_session_token, new_token
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIApplication
-
-__all__ = [
-    "CookieJar",
-    "Session",
-    "SessionSettings",
-    "SigningCookieJar",
-    "cookie_withheld",
-    "in_production",
-    "session_cookie_options",
-]
-
-
-# os.environ keeps its variables, encoded, in a dict. Reading that dict costs a
-# twentieth of os.environ["ENV"], which encodes the key, decodes the value and,
-# when ENV is unset, raises and catches KeyError: 0.7 us on every request.
-_ENV_KEY: object = os.environ.encodekey("ENV")
-_PRODUCTION: object = os.environ.encodevalue("production")
+__all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAccess",
+           "cookie_withheld"]
 
 
 def in_production() -> bool:
     """Whether the environment variable ``ENV`` is ``production``, read now, as
     the original reads ``process.env.ENV`` at every set."""
-    data = getattr(os.environ, "_data", None)
-    if type(data) is dict:
-        value: object = data.get(_ENV_KEY)
-        return value == _PRODUCTION
-    return os.environ.get("ENV") == "production"  # os.environ replaced by a mapping
+    return os.environ.get("ENV") == "production"
 
 
 def session_cookie_options(cookie_options: Mapping[str, object],
@@ -93,8 +74,8 @@ class SessionSettings:
     """How a session cookie is read and written: made once, used for every request.
 
     The middlewares make one at start-up (so a bad name or option fails there)
-    and open a :class:`Session` per request with :meth:`open`. The cookie's
-    options are checked once for each value of ``ENV == "production"``.
+    and pass it to every :class:`SessionBase` they make, as ``settings``. The
+    cookie's options are checked once for each value of ``ENV == "production"``.
     """
 
     __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "same_site",
@@ -138,18 +119,14 @@ class SessionSettings:
             self._prepared[secure] = prepared
         return prepared
 
-    def open(self, cookies: CookieJar, *, cross_site: bool = False,
-             session_class: type[Session] | None = None) -> Session:
-        """The :class:`Session` of the request whose cookies are *cookies*."""
-        session = (session_class or Session).__new__(session_class or Session)
-        session._begin(cookies, self, cross_site)
-        return session
-
 
 _SIGNED = {"signed": True}
 
+# What a Session given settings= must leave at their defaults.
+_DEFAULTS: tuple[object, ...] = ("_session", is_session_token, True, False, None, {})
 
-class CookieJar(Protocol):
+
+class CookieAccess(Protocol):
     """What :class:`Session` needs of a cookies object: Node's ``get(name)`` and
     ``set(name, value, options, overwrite)``, by position, and nothing more, so
     any object with those two methods type-checks as a session's cookies."""
@@ -160,7 +137,7 @@ class CookieJar(Protocol):
             overwrite: bool = False, /) -> None: ...
 
 
-class SigningCookieJar(CookieJar, Protocol):
+class SigningCookieAccess(CookieAccess, Protocol):
     """What a ``signed`` session needs too: Node's ``get(name, {"signed": True})``,
     and ``set(..., signed=True)``, as :class:`cookie_middleware.Cookies` has them."""
 
@@ -179,7 +156,7 @@ def _check_cookies(cookies: object) -> None:
         )
 
 
-class Session:
+class SessionBase:
     """Ensure the request has a session token, and set its cookie.
 
     ``Session(cookies)`` reads the ``_session`` cookie (or *name*). A value with
@@ -214,61 +191,52 @@ class Session:
 
     __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_token")
 
-    if TYPE_CHECKING:
-        # Bound by session_middleware.wsgi, so that this module imports no transport.
-        @classmethod
-        def middleware(cls, app: WSGIApplication, name: str = "_session", *,
-                       accept_token: Callable[[str], bool] = is_session_token,
-                       rolling: bool = True, signed: bool = False,
-                       mint: Callable[[], str] | None = None,
-                       **cookie_options: object) -> WSGIApplication:
-            """Wrap a WSGI *app*: see :class:`session_middleware.wsgi.SessionMiddleware`."""
-
-    def __init__(self, cookies: CookieJar, name: str = "_session", *,
+    def __init__(self, cookies: CookieAccess, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, cross_site: bool = False, signed: bool = False,
-                 mint: Callable[[], str] | None = None,
+                 rolling: bool = True, cross_site: bool | Callable[[], bool] = False,
+                 signed: bool = False, mint: Callable[[], str] | None = None,
+                 settings: SessionSettings | None = None,
                  **cookie_options: object) -> None:
-        _check_cookies(cookies)
-        settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                   signed=signed, mint=mint, **cookie_options)
-        self._begin(cookies, settings, cross_site)
-
-    def _begin(self, cookies: CookieJar, settings: SessionSettings,
-               cross_site: bool | Callable[[], bool]) -> None:
-        # cross_site may be a function, asked only when it matters (a token minted
-        # for a request without a cookie), so that a middleware whose transport
-        # makes the answer costly to find does not pay for it on every request.
+        if settings is None:
+            _check_cookies(cookies)
+            settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
+                                       signed=signed, mint=mint, **cookie_options)
+        elif (name, accept_token, rolling, signed, mint, cookie_options) != _DEFAULTS:
+            raise TypeError("pass a Session either settings= or a cookie name and options")
         self._cookies = cookies
         self._settings = settings
+        self._token, self._new = self._incoming_token(cross_site)
+
+    def _incoming_token(self, cross_site: bool | Callable[[], bool]) -> tuple[str, bool]:
+        """The request's token, or a minted one; the cookie written as it should be."""
+        settings, cookies = self._settings, self._cookies
         name = settings.name
-        if settings.signed:  # signed=True asks for cookies that sign: a SigningCookieJar
-            incoming = cast("SigningCookieJar", cookies).get(name, _SIGNED)
+        if settings.signed:  # signed=True asks for cookies that sign
+            incoming = cast("SigningCookieAccess", cookies).get(name, _SIGNED)
         else:
             incoming = cookies.get(name)
         if incoming and settings.accept_token(incoming):
-            self._token, self._new = incoming, False
-            write = settings.rolling
+            token, new, write = incoming, False, settings.rolling
         else:
-            self._token, self._new = settings.mint(), True
+            token, new = settings.mint(), True
             # A signed cookie that fails to verify reads as missing: look at the
-            # header itself to tell "no cookie" from "a cookie, replaced".
+            # header itself to tell "no cookie" from "a cookie, replaced". A
+            # middleware may pass cross_site as a function, asked only here.
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
             write = sent or not (cross_site() if callable(cross_site) else cross_site)
         if write:
-            try:
-                self._write(self._token)
-            except InsecureCookieError:
-                # A Secure cookie on a request that did not arrive over https: the
-                # browser would discard it, and whether the request is https may
-                # rest on a header the client sends (a health check, a hit around
-                # the proxy). The token stands for this request; reset() raises.
-                return
+            # A Secure cookie on a request that did not arrive over https: the
+            # browser would discard it, and whether the request is https may rest
+            # on a header the client sends (a health check, a hit around the
+            # proxy). The token stands for this request; reset() raises.
+            with suppress(InsecureCookieError):
+                self._write(token)
+        return token, new
 
     def _write(self, token: str) -> None:
         settings = self._settings
         if settings.signed:
-            cast("SigningCookieJar", self._cookies).set(settings.name, token, settings.options(),
+            cast("SigningCookieAccess", self._cookies).set(settings.name, token, settings.options(),
                                                         True, signed=True)
         else:
             self._cookies.set(settings.name, token, settings.options(), True)
@@ -290,7 +258,7 @@ class Session:
         return self._new
 
     @property
-    def cookies(self) -> CookieJar:
+    def cookies(self) -> CookieAccess:
         """The cookies object this session reads and sets its cookie through."""
         return self._cookies
 

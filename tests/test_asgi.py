@@ -59,7 +59,7 @@ def test_split_cookie_headers_are_joined_as_http2_says() -> None:
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         cookies = get_cookies(scope)
-        seen.extend([cookies.header, cookies.get("a"), cookies.get("b"), cookies.get("c")])
+        seen.extend([cookies.cookie_header, cookies.get("a"), cookies.get("b"), cookies.get("c")])
         await hello(scope, receive, send)
 
     request(CookiesMiddleware(app), headers=[(b"cookie", b"a=1"), (b"accept", b"*/*"),
@@ -371,7 +371,7 @@ def test_websocket_accept_headers_raw(start: Message, then: Message) -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         cookies = get_cookies(scope)
         assert cookies.get("theme") == "light"
-        assert cookies.secure
+        assert cookies.https
         cookies.set("ws", "1", {"secure": True})
         await receive()  # websocket.connect
         await send(dict(start))
@@ -529,10 +529,10 @@ def test_get_and_secure_answer_the_same_after_the_response_starts(
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         cookies = get_cookies(scope)
         if read_before:
-            answers.append((cookies.get("b"), cookies.header, cookies.secure))
+            answers.append((cookies.get("b"), cookies.cookie_header, cookies.https))
         await send({"type": "http.response.start", "status": 200, "headers": []})
         scope["headers"] = [(b"cookie", b"a=changed")]  # what the request said is kept
-        answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        answers.append((cookies.get("b"), cookies.cookie_header, cookies.https))
         await send({"type": "http.response.body", "body": b"ok"})
 
     headers = [(b"cookie", b"a=1; b=2")]

@@ -143,7 +143,7 @@ def read_everything(config: Config, reset: bool) -> Any:
             try:
                 session.reset()
             except InsecureCookieError:  # the app's own call, over plain http: it may
-                assert not cookies.secure  # raise, and only there
+                assert not cookies.https  # raise, and only there
         return session.token
 
     return handler

@@ -10,16 +10,14 @@ from typing import Any
 
 import pytest
 
-from cookie_middleware import (
-    CookieError,
+from cookie_middleware import CookieError, parse, serialize
+from cookie_middleware.errors import (
     CookieTooLargeError,
     InvalidNameError,
     InvalidValueError,
     PartitionedError,
     PrefixError,
     SameSiteNoneError,
-    parse,
-    serialize,
 )
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "cookie-0.2.4.json").read_text())

@@ -12,14 +12,14 @@ import pytest
 from webob import Request, Response
 
 from cookie_middleware import (
-    ENVIRON_KEY,
     Cookies,
     HeadersSentError,
     InsecureCookieError,
-    InvalidNameError,
     MissingMiddlewareError,
     get_cookies,
 )
+from cookie_middleware.errors import InvalidNameError
+from cookie_middleware.wsgi import COOKIES_ENVIRON_KEY
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -268,10 +268,10 @@ def test_get_and_secure_answer_the_same_after_the_response_starts(
     def app(env: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         cookies = get_cookies(env)
         if read_before:
-            answers.append((cookies.get("b"), cookies.header, cookies.secure))
+            answers.append((cookies.get("b"), cookies.cookie_header, cookies.https))
         start_response("200 OK", [("Content-Type", "text/plain")])
         env["HTTP_COOKIE"] = "a=changed"  # what the request said is kept, not this
-        answers.append((cookies.get("b"), cookies.header, cookies.secure))
+        answers.append((cookies.get("b"), cookies.cookie_header, cookies.https))
         return [b"ok"]
 
     request = Request.blank("/", environ=dict[str, Any](environ), headers={"Cookie": "a=1; b=2"})
@@ -315,7 +315,7 @@ def test_no_cookie_read_is_shared_between_requests() -> None:
 def test_get_cookies_accepts_requests_and_environ(view: Callable[[dict[str, Any]], Any]) -> None:
     environ = Request.blank("/").environ
     cookies = Cookies(environ)
-    environ[ENVIRON_KEY] = cookies
+    environ[COOKIES_ENVIRON_KEY] = cookies
     assert get_cookies(view(environ)) is cookies
 
 
@@ -348,12 +348,11 @@ def test_bare_cookies_with_webob_response() -> None:
     assert set_cookies(response) == ["own=x; Path=/", "a=3", "b=1"]
 
 
-def test_on_headers_for_custom_servers() -> None:
+def test_seal_for_custom_servers() -> None:
     cookies = Cookies({"wsgi.url_scheme": "https"})
     cookies.set("a", "1", secure=True)
-    headers = [("Content-Type", "text/plain")]
-    cookies.on_headers(headers)
-    assert headers == [("Content-Type", "text/plain"), ("Set-Cookie", "a=1; Secure")]
+    cookies.set("b", "2")
+    assert cookies.seal() == ["a=1; Secure", "b=2"]
     with pytest.raises(HeadersSentError):
         cookies.set("b", "2")
 
@@ -424,10 +423,10 @@ def test_response_mode_reads_the_header_list_a_bounded_number_of_times(
     for number in range(sets // 2):
         cookies.set("c1999", str(number), None, True)
     assert headers.touched <= 2 * sets, headers.touched
-    assert cookies.headers()[-1] == f"c1999={sets // 2 - 1}"
+    assert cookies.set_cookie_headers()[-1] == f"c1999={sets // 2 - 1}"
     written = [value.decode() if isinstance(value, bytes) else value
                for name, value in headers if name in ("Set-Cookie", b"set-cookie")]
-    assert written == cookies.headers()
+    assert written == cookies.set_cookie_headers()
 
 
 def test_webob_response_mode_stays_linear_and_in_order() -> None:
@@ -439,5 +438,5 @@ def test_webob_response_mode_stays_linear_and_in_order() -> None:
         cookies.set(f"c{number}", str(number))
     cookies.set("c5", "five", None, True)
     cookies.set("c7", "again")
-    assert set_cookies(response) == ["own=1", *cookies.headers()]
+    assert set_cookies(response) == ["own=1", *cookies.set_cookie_headers()]
     assert set_cookies(response)[6:10] == ["c5=five", "c6=6", "c7=7", "c7=again"]

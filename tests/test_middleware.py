@@ -8,13 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from webob import Request, Response
 
-from cookie_middleware import (
-    Cookies,
-    InsecureCookieError,
-    InvalidOptionError,
-    PrefixError,
-    get_cookies,
-)
+import session_middleware.wsgi
+from cookie_middleware import Cookies, InsecureCookieError, get_cookies
+from cookie_middleware.errors import InvalidOptionError, PrefixError
 from session_middleware import (
     MissingCookiesError,
     MissingSessionError,
@@ -334,3 +330,53 @@ def test_a_slow_request_and_a_login_interleaved(rolling: bool, logged_in_after: 
     list(slow)
     browser.receive(a_headers)  # A's arrives last
     assert (users.get(browser.jar["_session"]) == "ada") is logged_in_after
+
+
+class CountingCookies(Cookies):
+    """A cookies_class whose own __init__ must run under the middleware."""
+
+    __slots__ = ("made_for",)
+
+    def __init__(self, request: object, response: object = None, **options: Any) -> None:
+        super().__init__(request, response, **options)
+        self.made_for = "app"
+
+
+class TaggedSession(Session):
+    """A session_class whose own __init__ must run under the middleware."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, cookies: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(cookies, *args, **kwargs)
+        self.tag = f"tagged {self.name}"
+
+
+@pytest.mark.parametrize("through", TRANSPORTS)
+def test_a_subclass_init_runs_under_every_middleware(through: Through) -> None:
+    def handler(cookies: Cookies, session: Session | None) -> object:
+        assert isinstance(cookies, CountingCookies)
+        assert isinstance(session, TaggedSession)
+        return cookies.made_for, session.tag
+
+    outcome = through(handler, cookies={"cookies_class": CountingCookies},
+                      session={"session_class": TaggedSession, "name": "sid"})
+    assert outcome.result == ("app", "tagged sid")
+    assert [value.split("=", 1)[0] for value in outcome.set_cookies] == ["sid"]
+
+
+def test_session_middleware_classmethod_makes_the_subclass() -> None:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        start_response("200 OK", [])
+        return [get_session(environ).tag.encode()]  # type: ignore[attr-defined]
+
+    stack = Cookies.middleware(TaggedSession.middleware(app))
+    assert Request.blank("/").get_response(stack).body == b"tagged _session"
+
+
+def test_settings_and_options_together_are_refused() -> None:
+    settings = session_middleware.wsgi.SessionMiddleware(lambda e, s: [], "sid").settings
+    cookies = Cookies({"wsgi.url_scheme": "http"})
+    with pytest.raises(TypeError, match="either settings= or a cookie name and options"):
+        Session(cookies, "other", settings=settings)
+    assert Session(cookies, settings=settings).name == "sid"

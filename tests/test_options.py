@@ -11,16 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cookie_middleware import (
-    CookieOptions,
-    Cookies,
-    CookieWarning,
-    DuplicateOptionError,
-    InvalidOptionError,
-    UnknownOptionError,
-    cookie_options,
-    serialize,
-)
+from cookie_middleware import CookieOptions, Cookies, CookieWarning, cookie_options, serialize
+from cookie_middleware.errors import DuplicateOptionError, InvalidOptionError, UnknownOptionError
 from session_middleware import Session
 
 
@@ -229,7 +221,6 @@ def _plain_http() -> Cookies:
         pytest.param(lambda: _plain_http().set("a", "b", max_age=86400000), id="set-keywords"),
         pytest.param(lambda: _plain_http().set("a", "b", cookie_options(_TOO_LONG)),
                      id="set-checked-options"),
-        pytest.param(lambda: _plain_http().preview("a", "b", _TOO_LONG), id="preview"),
         pytest.param(lambda: Session(_plain_http(), max_age=86400000), id="session"),
         pytest.param(lambda: Session.middleware(lambda e, s: [], max_age=86400000),
                      id="session-middleware"),

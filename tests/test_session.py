@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cookie_middleware import Cookies, HeadersSentError, InsecureCookieError, InvalidOptionError
+from cookie_middleware import Cookies, HeadersSentError, InsecureCookieError
+from cookie_middleware.errors import InvalidOptionError
 from session_middleware import Session, is_session_token, new_token
 from session_middleware.session import cookie_withheld
 
@@ -157,18 +158,18 @@ def test_a_production_session_over_plain_http_is_not_written_and_reset_raises(
     cookies = Cookies({"wsgi.url_scheme": "http"})
     session = Session(cookies)
     assert is_session_token(session.token)
-    assert cookies.headers() == []
+    assert cookies.set_cookie_headers() == []
     token = session.token
     with pytest.raises(InsecureCookieError, match="cannot send secure cookie '_session'"):
         session.reset()
-    assert (session.token, cookies.headers()) == (token, [])
+    assert (session.token, cookies.set_cookie_headers()) == (token, [])
 
 
 def test_production_session_over_https_is_secure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENV", "production")
     cookies = Cookies({"wsgi.url_scheme": "https"})
     session = Session(cookies)
-    assert cookies.headers() == [f"_session={session.token}; Path=/; HttpOnly; Secure"]
+    assert cookies.set_cookie_headers() == [f"_session={session.token}; Path=/; HttpOnly; Secure"]
 
 
 def test_repr_does_not_leak_the_token() -> None:
@@ -182,7 +183,7 @@ def test_a_reset_that_raises_changes_nothing(cause: str, monkeypatch: pytest.Mon
     token = new_token()
     cookies = Cookies({"wsgi.url_scheme": "http", "HTTP_COOKIE": f"_session={token}"})
     session = Session(cookies)
-    pending = cookies.headers()
+    pending = cookies.set_cookie_headers()
     error: type[Exception]
     if cause == "headers-sent":
         cookies.seal()
@@ -192,7 +193,7 @@ def test_a_reset_that_raises_changes_nothing(cause: str, monkeypatch: pytest.Mon
         error = InsecureCookieError
     with pytest.raises(error):
         session.reset()
-    assert (session.token, session.new, cookies.headers()) == (token, False, pending)
+    assert (session.token, session.new, cookies.set_cookie_headers()) == (token, False, pending)
 
 
 @pytest.mark.parametrize(

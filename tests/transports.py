@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from webob import Request
 
+import cookie_middleware.wsgi
+import session_middleware.wsgi
 from cookie_middleware import Cookies, get_cookies
 from cookie_middleware.asgi import CookiesMiddleware, Receive, Scope, Send
 from session_middleware import Session, get_session
@@ -57,8 +59,8 @@ def through_wsgi(handler: Handler, headers: Headers = (), *, scheme: str = "http
 
     app: Any = view
     if session is not None:
-        app = Session.middleware(app, **session)
-    app = Cookies.middleware(app, **(cookies or {}))
+        app = session_middleware.wsgi.SessionMiddleware(app, **session)
+    app = cookie_middleware.wsgi.CookiesMiddleware(app, **(cookies or {}))
     environ = {f"HTTP_{name.upper().replace('-', '_')}": value.decode("latin-1")
                for name, value in headers}
     response = Request.blank("/", environ, base_url=f"{scheme}://example.com",

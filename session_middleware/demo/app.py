@@ -18,7 +18,7 @@ from webob import Request, Response
 from cookie_middleware import Cookies, InsecureCookieError
 
 from ..lookup import get_session
-from ..session import Session
+from ..wsgi import Session
 from .pages import FAVICON, error_page, index_page
 
 if TYPE_CHECKING:

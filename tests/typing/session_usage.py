@@ -8,7 +8,7 @@ from typing import Any
 
 from cookie_middleware import Cookies, get_cookies
 from session_middleware import Session
-from session_middleware.session import SigningCookieJar
+from session_middleware.session import SigningCookieAccess
 
 
 def the_readme(environ: dict[str, Any]) -> str:
@@ -24,7 +24,7 @@ def signed(cookies: Cookies) -> Session:
     return Session(cookies, "connect.sid", signed=True)
 
 
-def cookies_sign(cookies: Cookies) -> SigningCookieJar:
+def cookies_sign(cookies: Cookies) -> SigningCookieAccess:
     return cookies  # what a signed session asks of its cookies
 
 
