@@ -46,6 +46,9 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # stay out: they split, inject or corrupt the header.
 _COOKIE_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
 
+# What read_pairs trims off either end of a value: whitespace, a quote.
+_EDGES = JS_WHITESPACE + '"'
+
 # Browsers ignore a cookie whose name and value together exceed this many bytes.
 _MAX_COOKIE_BYTES = 4096
 
@@ -117,7 +120,9 @@ class LazyPairs:
             value = found.get(name)
             if value is not None:
                 return value
-        if self._unsearched > len(self.header) or not _can_be_found(name):
+        # Names hold no ";" or "=" and are trimmed: a search for any other is bound to fail.
+        if (self._unsearched > len(self.header) or ";" in name or "=" in name
+                or name.strip(JS_WHITESPACE) != name):
             return None
         return self._search(name)
 
@@ -131,9 +136,17 @@ class LazyPairs:
             end = header.find(";", hit)
             if end < 0:
                 end = len(header)
-            piece: dict[str, str] = {}
-            read_pairs(header[first:end], piece)
-            value = piece.get(name)
+            after = hit + len(name)  # where the piece's "=" is, in the usual spelling
+            raw = header[after + 1:end]
+            # The usual spelling, "; name=value" with nothing to trim or unquote,
+            # needs no parse: 0.4 us of every request that reads a session.
+            if (header[first:hit] in ("", " ") and header[after:after + 1] == "="
+                    and raw[:1] not in _EDGES and raw[-1:] not in _EDGES):
+                value: str | None = raw
+            else:
+                piece: dict[str, str] = {}
+                read_pairs(header[first:end], piece)
+                value = piece.get(name)
             if value is not None:
                 self.found[name] = value
                 self._aside = (start, first)
@@ -143,12 +156,6 @@ class LazyPairs:
         self._aside = (start, len(header))
         self._unsearched = len(header) + 1
         return None
-
-
-def _can_be_found(name: str) -> bool:
-    """Whether a parse can return a pair called *name*: names hold no ";" or "="
-    and are trimmed, so a search for any other name is bound to fail."""
-    return ";" not in name and "=" not in name and name.strip(JS_WHITESPACE) == name
 
 
 def read_pairs(text: str, found: dict[str, str]) -> None:

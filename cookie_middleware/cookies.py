@@ -11,6 +11,7 @@ Node's ``new Cookies(req, res)``, and the middlewares call ``seal``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 from typing import Protocol
 
 from ._js import decode_uri_component
@@ -34,15 +35,10 @@ class HeaderSink(Protocol):
 class CookieJar:
     """Read the request's cookies and collect the response's Set-Cookie headers.
 
-    ``get`` reads the Cookie header (parsed once, as far as needed). ``set``
-    records a *pending* cookie after checking it completely, so a bad name or
-    option raises at the line that called ``set``. :meth:`seal` hands the
-    pending cookies over, one Set-Cookie header value each: names in the order
-    they were first set, each name's cookies in the order they were set.
-
-    A ``secure`` cookie on a request that is not *https* raises
-    :class:`~cookie_middleware.errors.InsecureCookieError`. A *signer* signs and
-    verifies the cookies ``get`` and ``set`` are asked to with ``signed=True``;
+    ``get`` reads *cookie_header*, parsed as far as needed. ``set`` checks a
+    cookie completely and records it as *pending*; :meth:`seal` hands the
+    pending cookies over, one Set-Cookie value each: names in the order first
+    set, each name's cookies in the order set. A *signer* serves ``signed=True``;
     a *sink* receives every recorded header at once.
     """
 
@@ -59,8 +55,7 @@ class CookieJar:
 
     @property
     def cookie_header(self) -> str:
-        """The request's Cookie header as text (UTF-8 where its bytes are valid
-        UTF-8, latin-1 otherwise)."""
+        """The request's Cookie header, as text."""
         return self._pairs.header
 
     @property
@@ -84,7 +79,7 @@ class CookieJar:
         if options is not None:
             signed = _signed_option(options)
         if signed:
-            return self._get_signed(name)
+            return _verified(self._pairs, name, _need(self._signer, name))
         value = self._pairs.get(name)
         return None if value is None else decode_uri_component(value)
 
@@ -93,16 +88,6 @@ class CookieJar:
         percent-decoded), or ``None``."""
         return self._pairs.get(name)
 
-    def _get_signed(self, name: str) -> str | None:
-        signer = self._need_signer(name)
-        if isinstance(signer, KeygripSigner):
-            raw, digest = self._pairs.get(name), self._pairs.get(f"{name}.sig")
-            if raw is None or not digest or not signer.verify_header(f"{name}={raw}", digest):
-                return None
-            return self.get(name)
-        value = self.get(name)
-        return None if value is None else signer.unsign(value)
-
     def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
             /, overwrite: bool = False, *, signed: bool | None = None,
             **attributes: object) -> None:
@@ -110,27 +95,22 @@ class CookieJar:
         cookie of that name, otherwise it is added beside them.
 
         *options* takes the Node option names and *attributes* the same or their
-        snake_case forms, exactly as :func:`~cookie_middleware.serialize` does::
-
-            cookies.set("theme", "dark", {"maxAge": 3600, "httpOnly": True})
-            cookies.set("theme", "dark", max_age=3600, http_only=True)
-
-        ``maxAge`` is in seconds (Express's ``res.cookie`` takes milliseconds).
-        ``signed=True`` (or ``{"signed": True}``) signs the cookie with the signer.
+        snake_case forms, as :func:`~cookie_middleware.serialize` does:
+        ``set("theme", "dark", {"maxAge": 3600})`` or ``set("theme", "dark",
+        max_age=3600)``; ``maxAge`` is in seconds. ``signed=True`` (or
+        ``{"signed": True}``) signs the cookie with the signer.
 
         Raises what ``serialize`` raises, :class:`InsecureCookieError` for a
         ``secure`` cookie over plain http, and :class:`HeadersSentError` once
         the headers have gone out. A call that raises changes nothing.
         """
         if self._sent:
-            raise HeadersSentError(
-                f"cannot set cookie {name!r}: the response headers were already sent"
-            )
-        if options is not None and type(options) is not CookieOptions and "signed" in options:
-            options, signed = _without_signed(options, signed)
-        elif signed is not None:
-            _flag(signed)
-        checked = normalize_options(options, attributes)
+            raise HeadersSentError(f"cannot set cookie {name!r}: the response has started")
+        if type(options) is CookieOptions and not attributes and signed is None:
+            checked = options  # checked when it was made (a session cookie's, say)
+        else:
+            options, signed = _split_signed(options, signed)
+            checked = normalize_options(options, attributes)
         if checked.secure and not self._https:
             raise InsecureCookieError(
                 f"cannot send secure cookie {name!r} over an unencrypted connection "
@@ -139,16 +119,8 @@ class CookieJar:
         if not signed:
             self._record(name, render(name, value, checked), overwrite)
             return
-        signer = self._need_signer(name)
-        if not isinstance(signer, KeygripSigner):  # Express: the signature is in the value
-            self._record(name, render(name, signer.sign(value), checked), overwrite)
-            return
-        header = render(name, value, checked)
-        # Keygrip signs "name=value" as it goes out, in a companion cookie with
-        # the cookie's own attributes; both are rendered before either is recorded.
-        companion = render(f"{name}.sig", signer.sign(header.split(";", 1)[0]), checked)
-        self._record(name, header, overwrite)
-        self._record(f"{name}.sig", companion, overwrite)
+        for cookie, header in _signed_headers(name, value, checked, _need(self._signer, name)):
+            self._record(cookie, header, overwrite)
 
     def _record(self, name: str, header: str, overwrite: bool) -> None:
         pending = self._pending
@@ -158,15 +130,6 @@ class CookieJar:
             pending[name].append(header)
         if self._sink is not None:
             self._sink.add(name, header, overwrite)
-
-    def _need_signer(self, name: str) -> Signer:
-        if self._signer is None:
-            raise SigningError(
-                f"cookie {name!r} is signed, but no signer was given: pass "
-                "signer=ExpressSigner(secrets) or KeygripSigner(keys) to Cookies or its "
-                "middleware"
-            )
-        return self._signer
 
     def unset(self, name: str, options: Mapping[str, object] | None = None,
               /, **attributes: object) -> None:
@@ -186,7 +149,7 @@ class CookieJar:
 
     def set_cookie_headers(self) -> list[str]:
         """The pending Set-Cookie header values, in the order they will be written."""
-        return [header for group in self._pending.values() for header in group]
+        return list(chain.from_iterable(self._pending.values()))
 
     def seal(self) -> list[str]:
         """The response starts: return the pending Set-Cookie header values, in
@@ -195,6 +158,37 @@ class CookieJar:
         This is Node's on-headers step; the middlewares call it."""
         self._sent = True
         return self.set_cookie_headers()
+
+
+def _need(signer: Signer | None, name: str) -> Signer:
+    if signer is None:
+        raise SigningError(f"cookie {name!r} is signed, but no signer was given: pass "
+                           "signer=ExpressSigner(secrets) or KeygripSigner(keys)")
+    return signer
+
+
+def _verified(pairs: LazyPairs, name: str, signer: Signer) -> str | None:
+    """The decoded value of signed cookie *name*, if its signature verifies."""
+    raw = pairs.get(name)
+    if raw is None:
+        return None
+    value = decode_uri_component(raw)
+    if not isinstance(signer, KeygripSigner):  # Express: the signature is in the value
+        return signer.unsign(value)
+    digest = pairs.get(f"{name}.sig")
+    return value if digest and signer.verify_header(f"{name}={raw}", digest) else None
+
+
+def _signed_headers(name: str, value: str, options: CookieOptions,
+                    signer: Signer) -> list[tuple[str, str]]:
+    """The cookies, as (name, Set-Cookie value) pairs, a signed cookie is set as."""
+    if not isinstance(signer, KeygripSigner):
+        return [(name, render(name, signer.sign(value), options))]
+    header = render(name, value, options)
+    # Keygrip signs "name=value" as it goes out, in a companion cookie with the
+    # cookie's own attributes; both are rendered before either is recorded.
+    digest = signer.sign(header.split(";", 1)[0])
+    return [(name, header), (f"{name}.sig", render(f"{name}.sig", digest, options))]
 
 
 def _signed_option(options: Mapping[str, object]) -> bool:
@@ -207,10 +201,12 @@ def _signed_option(options: Mapping[str, object]) -> bool:
     return _flag(options.get("signed", False))
 
 
-def _without_signed(options: Mapping[str, object],
-                    signed: bool | None) -> tuple[dict[str, object], bool]:
-    """Take ``signed`` out of Node's options mapping: it asks for a signature,
-    and is no attribute of the cookie."""
+def _split_signed(options: Mapping[str, object] | None,
+                  signed: bool | None) -> tuple[Mapping[str, object] | None, bool]:
+    """Take ``signed`` out of Node's options mapping, where it may be given
+    instead of as a keyword: it asks for a signature, and is no attribute."""
+    if options is None or type(options) is CookieOptions or "signed" not in options:
+        return options, signed is not None and _flag(signed)
     if signed is not None:
         raise DuplicateOptionError("cookie option 'signed' given twice")
     rest = dict(options)

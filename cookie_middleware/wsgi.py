@@ -105,7 +105,9 @@ class CookiesMiddleware:
                                         exc_info: Any = None) -> Any:
             pending = cookies.seal()
             if pending:
-                headers = [*headers, *[("Set-Cookie", header) for header in pending]]
+                headers = list(headers)  # a copy: the app may reuse its list
+                for header in pending:
+                    headers.append(("Set-Cookie", header))
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start_response_with_cookies)

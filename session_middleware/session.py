@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from typing import Protocol, cast
 
 from cookie_middleware import CookieOptions, InsecureCookieError, cookie_options
@@ -23,10 +22,20 @@ __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAcces
            "cookie_withheld"]
 
 
+# os.environ keeps its variables, encoded, in a dict; os.environ.get("ENV")
+# encodes the key, and when ENV is unset raises and catches KeyError. Reading
+# the dict saves 0.6 us on every request (stack table, every row).
+_ENV_KEY: object = os.environ.encodekey("ENV")
+_PRODUCTION: object = os.environ.encodevalue("production")
+
+
 def in_production() -> bool:
     """Whether the environment variable ``ENV`` is ``production``, read now, as
     the original reads ``process.env.ENV`` at every set."""
-    return os.environ.get("ENV") == "production"
+    data = getattr(os.environ, "_data", None)
+    if type(data) is dict:
+        return data.get(_ENV_KEY) == _PRODUCTION
+    return os.environ.get("ENV") == "production"  # os.environ replaced by a mapping
 
 
 def session_cookie_options(cookie_options: Mapping[str, object],
@@ -122,9 +131,6 @@ class SessionSettings:
 
 _SIGNED = {"signed": True}
 
-# What a Session given settings= must leave at their defaults.
-_DEFAULTS: tuple[object, ...] = ("_session", is_session_token, True, False, None, {})
-
 
 class CookieAccess(Protocol):
     """What :class:`Session` needs of a cookies object: Node's ``get(name)`` and
@@ -201,37 +207,35 @@ class SessionBase:
             _check_cookies(cookies)
             settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
                                        signed=signed, mint=mint, **cookie_options)
-        elif (name, accept_token, rolling, signed, mint, cookie_options) != _DEFAULTS:
+        elif (cookie_options or name != "_session" or accept_token is not is_session_token
+              or rolling is not True or signed or mint is not None):
             raise TypeError("pass a Session either settings= or a cookie name and options")
         self._cookies = cookies
         self._settings = settings
-        self._token, self._new = self._incoming_token(cross_site)
-
-    def _incoming_token(self, cross_site: bool | Callable[[], bool]) -> tuple[str, bool]:
-        """The request's token, or a minted one; the cookie written as it should be."""
-        settings, cookies = self._settings, self._cookies
         name = settings.name
         if settings.signed:  # signed=True asks for cookies that sign
             incoming = cast("SigningCookieAccess", cookies).get(name, _SIGNED)
         else:
             incoming = cookies.get(name)
         if incoming and settings.accept_token(incoming):
-            token, new, write = incoming, False, settings.rolling
+            self._token, self._new = incoming, False
+            write = settings.rolling
         else:
-            token, new = settings.mint(), True
+            self._token, self._new = settings.mint(), True
             # A signed cookie that fails to verify reads as missing: look at the
             # header itself to tell "no cookie" from "a cookie, replaced". A
             # middleware may pass cross_site as a function, asked only here.
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
             write = sent or not (cross_site() if callable(cross_site) else cross_site)
         if write:
-            # A Secure cookie on a request that did not arrive over https: the
-            # browser would discard it, and whether the request is https may rest
-            # on a header the client sends (a health check, a hit around the
-            # proxy). The token stands for this request; reset() raises.
-            with suppress(InsecureCookieError):
-                self._write(token)
-        return token, new
+            try:
+                self._write(self._token)
+            except InsecureCookieError:
+                # A Secure cookie on a request that did not arrive over https: the
+                # browser would discard it, and whether the request is https may
+                # rest on a header the client sends (a health check, a hit around
+                # the proxy). The token stands for this request; reset() raises.
+                return
 
     def _write(self, token: str) -> None:
         settings = self._settings

@@ -82,7 +82,7 @@ def test_set_after_response_start_raises() -> None:
     reply = request(CookiesMiddleware(app))
     assert reply.set_cookies == ["before=1"]
     assert [str(e) for e in errors] == [
-        "cannot set cookie 'after': the response headers were already sent"
+        "cannot set cookie 'after': the response has started"
     ]
 
 

@@ -187,7 +187,7 @@ def test_set_after_headers_sent_raises() -> None:
     response = Request.blank("/").get_response(Cookies.middleware(app))
     assert set_cookies(response) == ["early=1"]
     assert [str(e) for e in errors] == [
-        "cannot set cookie 'late': the response headers were already sent"
+        "cannot set cookie 'late': the response has started"
     ]
 
 
