@@ -88,12 +88,20 @@ class LazyPairs:
     ``get(name)`` searches the header for the first piece called *name* with
     ``str.find`` and parses that piece alone; the text the search passed over is
     set aside and parsed, in one go, before the next search (the first
-    occurrence of a name wins, so it must be). Each piece is parsed at most
-    once: a request that reads one cookie of a 16 KB header parses one piece,
-    and one that reads every cookie costs about one :func:`parse`.
+    occurrence of a name wins, so it must be). A search costs less than a parse
+    only while there are few: past the limits below, the rest of the header is
+    parsed at once and every later ``get`` is a dict lookup. So a request that
+    reads one cookie of a 16 KB header parses one piece, and one that reads
+    every cookie costs about one :func:`parse`.
     """
 
-    __slots__ = ("_aside", "_unsearched", "found", "header")
+    __slots__ = ("_aside", "_searches", "_unsearched", "found", "header")
+
+    # Each limit below saves more than half of "Cookies.get, every cookie" or of
+    # the look-alike rows of the parse table (README), measured without it.
+    _MAX_SEARCHES = 2  # a third lookup parses the rest
+    _SHORT_REST = 1024  # a rest shorter than this is parsed at the second lookup
+    _MAX_FALSE_HITS = 4  # pieces that merely hold the name (_ga in _ga_XYZ=...)
 
     def __init__(self, header: str) -> None:
         if not isinstance(header, str):
@@ -106,6 +114,7 @@ class LazyPairs:
         """The pairs parsed so far."""
         self._aside = (0, 0)  # the span the last search passed over, not parsed yet
         self._unsearched = 0  # where the text no search has passed begins
+        self._searches = 0
 
     def get(self, name: str) -> str | None:
         """The raw value of the first cookie called *name*, or ``None``."""
@@ -120,10 +129,14 @@ class LazyPairs:
             value = found.get(name)
             if value is not None:
                 return value
+        rest = len(self.header) - self._unsearched
         # Names hold no ";" or "=" and are trimmed: a search for any other is bound to fail.
-        if (self._unsearched > len(self.header) or ";" in name or "=" in name
-                or name.strip(JS_WHITESPACE) != name):
+        if rest < 0 or ";" in name or "=" in name or name.strip(JS_WHITESPACE) != name:
             return None
+        self._searches += 1
+        if self._searches > self._MAX_SEARCHES or (
+                self._searches > 1 and rest < self._SHORT_REST):
+            return self._parse_rest(name)
         return self._search(name)
 
     def _search(self, name: str) -> str | None:
@@ -131,6 +144,7 @@ class LazyPairs:
         header = self.header
         start = self._unsearched
         hit = header.find(name, start)
+        false_hits = 0
         while hit >= 0:
             first = header.rfind(";", start, hit) + 1 or start
             end = header.find(";", hit)
@@ -152,10 +166,18 @@ class LazyPairs:
                 self._aside = (start, first)
                 self._unsearched = end + 1
                 return value
-            hit = header.find(name, end + 1)  # the name is in another name or a value
+            false_hits += 1  # the name is in another name or in a value
+            if false_hits > self._MAX_FALSE_HITS:
+                return self._parse_rest(name)
+            hit = header.find(name, end + 1)
         self._aside = (start, len(header))
         self._unsearched = len(header) + 1
         return None
+
+    def _parse_rest(self, name: str) -> str | None:
+        read_pairs(self.header[self._unsearched:], self.found)
+        self._unsearched = len(self.header) + 1
+        return self.found.get(name)
 
 
 def read_pairs(text: str, found: dict[str, str]) -> None:

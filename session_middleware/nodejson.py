@@ -105,25 +105,9 @@ def _decode_deep(text: str) -> object:
     keys: list[str] = []  # the pending key of each open object, "" for an array
     at = 0
     while True:
-        at = _skip(text, at)
-        value: object
-        if text.startswith("[", at):
-            at = _skip(text, at + 1)
-            if not text.startswith("]", at):
-                stack.append([])
-                keys.append("")
-                continue
-            value, at = [], at + 1
-        elif text.startswith("{", at):
-            at = _skip(text, at + 1)
-            if not text.startswith("}", at):
-                key, at = _key(text, at)
-                stack.append({})
-                keys.append(key)
-                continue
-            value, at = {}, at + 1
-        else:  # a string, number or literal: json's own scanner, no recursion there
-            value, at = _DECODER.raw_decode(text, at)
+        opened, value, at = _open_or_read(text, _skip(text, at), stack, keys)
+        if opened:
+            continue
         while True:  # put the value in its container; close the containers that end
             if not stack:
                 if _skip(text, at) != len(text):
@@ -145,6 +129,29 @@ def _decode_deep(text: str) -> object:
             at += 1
             value = stack.pop()
             keys.pop()
+
+
+def _open_or_read(text: str, at: int, stack: list[list[object] | dict[str, object]],
+                  keys: list[str]) -> tuple[bool, object, int]:
+    """At *at*, open a container that holds something onto *stack* (``True``),
+    or read a whole value: an empty container, a string, number or literal."""
+    if text.startswith("[", at):
+        at = _skip(text, at + 1)
+        if text.startswith("]", at):
+            return False, [], at + 1
+        stack.append([])
+        keys.append("")
+        return True, None, at
+    if text.startswith("{", at):
+        at = _skip(text, at + 1)
+        if text.startswith("}", at):
+            return False, {}, at + 1
+        key, at = _key(text, at)
+        stack.append({})
+        keys.append(key)
+        return True, None, at
+    value, at = _DECODER.raw_decode(text, at)  # json's own scanner: no recursion there
+    return False, value, at
 
 
 _KEYS: dict[type, Callable[[object], str]] = {

@@ -115,18 +115,12 @@ class DemoApp:
         page = index_page(session.token, user, self.csrf_token(session), error=error, name=name)
         return _html(page, status)
 
-    def change(self, request: Request, path: str) -> Response:
-        if request.method != "POST":
-            if path == "/login" and request.method in ("GET", "HEAD"):
-                return self.index(request)  # the page holds the login form
-            allow = "GET, POST" if path == "/login" else "POST"
-            return _html(error_page("405 Method Not Allowed",
-                                    f"{path} changes your session: it takes a form post."),
-                         405, allow=allow)
+    def checked_form(self, request: Request, session: Session) -> Mapping[str, object] | Response:
+        """The posted form, or the error page for one too large, unreadable or
+        not sent from this site's current page (the CSRF check)."""
         if (request.content_length or 0) > _MAX_FORM_BYTES:
             return _html(error_page("413 Content Too Large",
                                     "This form is larger than any this site takes."), 413)
-        session = get_session(request)
         form = _form(request)
         if form is None:
             return _html(error_page("400 Bad Request", "This form could not be read."), 400)
@@ -137,6 +131,20 @@ class DemoApp:
                 "403 Forbidden",
                 "This form was not sent from this site's current page (or your session "
                 "changed since it was shown). Go back, reload and try again."), 403)
+        return form
+
+    def change(self, request: Request, path: str) -> Response:
+        if request.method != "POST":
+            if path == "/login" and request.method in ("GET", "HEAD"):
+                return self.index(request)  # the page holds the login form
+            allow = "GET, POST" if path == "/login" else "POST"
+            return _html(error_page("405 Method Not Allowed",
+                                    f"{path} changes your session: it takes a form post."),
+                         405, allow=allow)
+        session = get_session(request)
+        form = self.checked_form(request, session)
+        if isinstance(form, Response):
+            return form
         user: str | None = None
         if path == "/login":
             field = form.get("user", "")

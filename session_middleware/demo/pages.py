@@ -65,9 +65,9 @@ def _form(action: str, csrf: str, label: str, extra: str = "", secondary: bool =
             f'<button type="submit"{kind}>{escape(label)}</button></form>')
 
 
-def index_page(token: str, user: str | None, csrf: str, *, error: str | None = None,
-               name: str = "") -> str:
-    """The one page: who you are, your token, and what each button does to it."""
+def _state_and_actions(user: str | None, csrf: str, error: str | None,
+                       name: str) -> tuple[str, str]:
+    """Who you are, and the forms that change your session, as HTML."""
     if user is not None:
         state = (f'<p class="state" id="state"><span class="badge in">Logged in</span>'
                  f"as <strong>{escape(user)}</strong></p>")
@@ -95,6 +95,13 @@ def index_page(token: str, user: str | None, csrf: str, *, error: str | None = N
             + '<p class="explain"><strong>Reset</strong> gives your session a new token.</p>'
             + _form("/reset", csrf, "Reset token", secondary=True)
         )
+    return state, actions
+
+
+def index_page(token: str, user: str | None, csrf: str, *, error: str | None = None,
+               name: str = "") -> str:
+    """The one page: who you are, your token, and what each button does to it."""
+    state, actions = _state_and_actions(user, csrf, error, name)
     short = f"{token[:12]}…{token[-12:]}"
     body = f"""<h1>Session demo</h1>
 <p class="lead">cookie_middleware and session_middleware, stacked around one small app.</p>
