@@ -42,7 +42,7 @@ class CookieJar:
     a *sink* receives every recorded header at once.
     """
 
-    __slots__ = ("_https", "_pairs", "_pending", "_sent", "_signer", "_sink")
+    __slots__ = ("__weakref__", "_https", "_pairs", "_pending", "_sent", "_signer", "_sink")
 
     def __init__(self, cookie_header: str = "", *, https: bool = False,
                  signer: Signer | None = None, sink: HeaderSink | None = None) -> None:
@@ -77,7 +77,7 @@ class CookieJar:
         only if its signature verifies with the signer's secrets, else ``None``.
         """
         if options is not None:
-            signed = _signed_option(options)
+            signed = _signed_option(options, signed)
         if signed:
             return _verified(self._pairs, name, _need(self._signer, name))
         # A pair already parsed is a dict lookup, and a value without "%" needs no
@@ -117,15 +117,14 @@ class CookieJar:
         else:
             options, signed = _split_signed(options, signed)
             checked = normalize_options(options, attributes)
-        if checked.secure and not self._https:
-            raise InsecureCookieError(
-                f"cannot send secure cookie {name!r} over an unencrypted connection "
-                "(behind a TLS-terminating proxy, use trust_proxy=True)"
-            )
         if not signed:
-            self._record(name, render(name, value, checked), overwrite)
+            header = render(name, value, checked)  # a bad cookie is refused first
+            _refuse_on_http(name, checked, self._https)
+            self._record(name, header, overwrite)
             return
-        for cookie, header in _signed_headers(name, value, checked, _need(self._signer, name)):
+        signed_cookies = _signed_headers(name, value, checked, _need(self._signer, name))
+        _refuse_on_http(name, checked, self._https)
+        for cookie, header in signed_cookies:
             self._record(cookie, header, overwrite)
 
     def _record(self, name: str, header: str, overwrite: bool) -> None:
@@ -163,6 +162,13 @@ class CookieJar:
         return self.set_cookie_headers()
 
 
+def _refuse_on_http(name: str, options: CookieOptions, https: bool) -> None:
+    if options.secure and not https:
+        raise InsecureCookieError(
+            f"cannot send secure cookie {name!r} over an unencrypted connection "
+            "(behind a TLS-terminating proxy, use trust_proxy=True)")
+
+
 def _need(signer: Signer | None, name: str) -> Signer:
     if signer is None:
         raise SigningError(f"cookie {name!r} is signed, but no signer was given: pass "
@@ -194,14 +200,18 @@ def _signed_headers(name: str, value: str, options: CookieOptions,
     return [(name, header), (f"{name}.sig", render(f"{name}.sig", digest, options))]
 
 
-def _signed_option(options: Mapping[str, object]) -> bool:
+def _signed_option(options: Mapping[str, object], signed: bool) -> bool:
     """Node's ``get(name, {signed: true})``: the only option ``get`` takes."""
     if not isinstance(options, Mapping):
         raise TypeError(f"get() options must be a mapping, got {type(options).__name__}")
     unknown = sorted(set(options) - {"signed"})
     if unknown:
         raise TypeError(f"get() takes only the option 'signed', got {unknown!r}")
-    return _flag(options.get("signed", False))
+    if "signed" not in options:
+        return signed
+    if signed:
+        raise DuplicateOptionError("option 'signed' given twice")
+    return _flag(options["signed"])
 
 
 def _split_signed(options: Mapping[str, object] | None,

@@ -20,7 +20,7 @@ from numbers import Real
 from ._js import utc_string
 from .errors import DuplicateOptionError, InvalidOptionError, UnknownOptionError
 
-__all__ = ["OPTION_NAMES", "CookieOptions", "cookie_options", "normalize_options"]
+__all__ = ["CookieOptions", "cookie_options", "normalize_options"]
 
 Encoder = Callable[[str], str]
 
@@ -38,8 +38,6 @@ _SPELLINGS: dict[str, str] = {
     "encode": "encode",
 }
 
-OPTION_NAMES: frozenset[str] = frozenset(_SPELLINGS)
-"""Every option name :func:`normalize_options` accepts, in both spellings."""
 
 # domain-value = <subdomain>            ; RFC 6265 sec 4.1.1, RFC 1034 sec 3.5
 # <subdomain>  = <label> | <subdomain> "." <label>

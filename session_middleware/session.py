@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from cookie_middleware import CookieOptions, InsecureCookieError, cookie_options
+from cookie_middleware.deprecation import moved
 
 from .tokens import is_session_token, new_token
 
@@ -197,18 +198,23 @@ class SessionBase:
 
     __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_token")
 
-    def __init__(self, cookies: CookieAccess, name: str = "_session", *,
-                 accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, cross_site: bool | Callable[[], bool] = False,
-                 signed: bool = False, mint: Callable[[], str] | None = None,
+    def __init__(self, cookies: CookieAccess, name: str | None = None, *,
+                 accept_token: Callable[[str], bool] | None = None,
+                 rolling: bool | None = None, cross_site: bool | Callable[[], bool] = False,
+                 signed: bool | None = None, mint: Callable[[], str] | None = None,
                  settings: SessionSettings | None = None,
                  **cookie_options: object) -> None:
+        # Left unset (None), name is "_session", accept_token is_session_token,
+        # rolling True and signed False; a middleware passes its settings instead.
         if settings is None:
             _check_cookies(cookies)
-            settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                       signed=signed, mint=mint, **cookie_options)
-        elif (cookie_options or name != "_session" or accept_token is not is_session_token
-              or rolling is not True or signed or mint is not None):
+            settings = SessionSettings(
+                "_session" if name is None else name,
+                accept_token=is_session_token if accept_token is None else accept_token,
+                rolling=True if rolling is None else rolling,
+                signed=False if signed is None else signed, mint=mint, **cookie_options)
+        elif (cookie_options or name is not None or accept_token is not None
+              or rolling is not None or signed is not None or mint is not None):
             raise TypeError("pass a Session either settings= or a cookie name and options")
         self._cookies = cookies
         self._settings = settings
@@ -282,3 +288,10 @@ class SessionBase:
 
     def __repr__(self) -> str:
         return f"<Session {self.name}={self._token[:8]}... new={self._new}>"
+
+
+if not TYPE_CHECKING:  # the old spelling, for one release
+    __getattr__ = moved(__name__, {
+        "CookieJar": ("session_middleware.session.CookieAccess", CookieAccess),
+        "SigningCookieJar": ("session_middleware.session.SigningCookieAccess",
+                             SigningCookieAccess)})

@@ -18,7 +18,7 @@ from cookie_middleware import (
     MissingMiddlewareError,
     get_cookies,
 )
-from cookie_middleware.errors import InvalidNameError
+from cookie_middleware.errors import CookieTooLargeError, InvalidNameError, PrefixError
 from cookie_middleware.wsgi import COOKIES_ENVIRON_KEY
 
 if TYPE_CHECKING:
@@ -440,3 +440,24 @@ def test_webob_response_mode_stays_linear_and_in_order() -> None:
     cookies.set("c7", "again")
     assert set_cookies(response) == ["own=1", *cookies.set_cookie_headers()]
     assert set_cookies(response)[6:10] == ["c5=five", "c6=6", "c7=7", "c7=again"]
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        pytest.param(lambda c: c.set("bad name", "v", secure=True), InvalidNameError,
+                     id="bad-name"),
+        pytest.param(lambda c: c.set("big", "x" * 5000, secure=True), CookieTooLargeError,
+                     id="too-large"),
+        pytest.param(lambda c: c.set("__Host-x", "v", secure=True, path="/x"), PrefixError,
+                     id="host-prefix-path"),
+    ],
+)
+def test_a_bad_cookie_is_refused_as_such_even_over_plain_http(
+        call: Callable[[Cookies], None], error: type[Exception]) -> None:
+    """The code's mistake comes first: it is not hidden behind the one error that
+    depends on the request."""
+    cookies = Cookies({"wsgi.url_scheme": "http"})
+    with pytest.raises(error):
+        call(cookies)
+    assert cookies.set_cookie_headers() == []

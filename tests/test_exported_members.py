@@ -115,6 +115,9 @@ def test_invalid_cookies_are_value_errors_and_the_rest_are_not() -> None:
         pytest.param("session_middleware.wsgi", "ENVIRON_KEY", "session_middleware.session",
                      id="session-wsgi-key"),
         pytest.param("session_middleware.asgi", "STATE_KEY", "session", id="session-asgi-key"),
+        pytest.param("session_middleware.session", "CookieJar", None, id="session-cookie-jar"),
+        pytest.param("session_middleware.session", "SigningCookieJar", None,
+                     id="session-signing-cookie-jar"),
     ],
 )
 def test_old_names_warn_and_still_work(module: str, old: str, new: object) -> None:

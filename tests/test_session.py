@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from cookie_middleware import Cookies, HeadersSentError, InsecureCookieError
-from cookie_middleware.errors import InvalidOptionError
+from cookie_middleware.errors import InvalidNameError, InvalidOptionError
 from session_middleware import Session, is_session_token, new_token
-from session_middleware.session import cookie_withheld
+from session_middleware.session import SessionSettings, cookie_withheld
 
 
 class FakeCookies:
@@ -270,3 +270,26 @@ def test_a_cookie_is_withheld_where_the_browser_withholds_it(
         same_site: str | None, site: str | None, mode_dest: tuple[str | None, str | None],
         method: str, withheld: bool) -> None:
     assert cookie_withheld(same_site, site, *mode_dest, method) is withheld
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({"name": "_session"}, id="name-equal-to-the-default"),
+        pytest.param({"rolling": True}, id="rolling-equal-to-the-default"),
+        pytest.param({"signed": False}, id="signed-equal-to-the-default"),
+        pytest.param({"max_age": 60}, id="a-cookie-option"),
+    ],
+)
+def test_settings_refuse_any_other_argument(extra: dict[str, Any]) -> None:
+    settings = SessionSettings("sid", rolling=False)
+    cookies = Cookies({"wsgi.url_scheme": "http"})
+    with pytest.raises(TypeError, match="either settings= or a cookie name and options"):
+        Session(cookies, settings=settings, **extra)
+
+
+def test_a_bad_session_cookie_name_raises_in_production_over_http(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENV", "production")
+    with pytest.raises(InvalidNameError):
+        Session(Cookies({"wsgi.url_scheme": "http"}), "bad name")

@@ -333,3 +333,11 @@ def test_a_session_signed_with_an_older_key_is_kept_on_rotation(
     assert outcome.set_cookies == ([
         f"_sid={token}; {attributes}",
         f"_sid.sig={signer.sign(f'_sid={token}')}; {attributes}"] if written else [])
+
+
+def test_an_empty_options_mapping_does_not_turn_signing_off() -> None:
+    cookies = Cookies({"HTTP_COOKIE": "sid=forged", "wsgi.url_scheme": "http"},
+                      signer=ExpressSigner("secret"))
+    assert cookies.get("sid", {}, signed=True) is None
+    with pytest.raises(DuplicateOptionError, match="'signed' given twice"):
+        cookies.get("sid", {"signed": False}, signed=True)
