@@ -119,11 +119,13 @@ class CookieJar:
             checked = normalize_options(options, attributes)
         if not signed:
             header = render(name, value, checked)  # a bad cookie is refused first
-            _refuse_on_http(name, checked, self._https)
+            if checked.secure and not self._https:
+                raise _insecure(name)
             self._record(name, header, overwrite)
             return
         signed_cookies = _signed_headers(name, value, checked, _need(self._signer, name))
-        _refuse_on_http(name, checked, self._https)
+        if checked.secure and not self._https:
+            raise _insecure(name)
         for cookie, header in signed_cookies:
             self._record(cookie, header, overwrite)
 
@@ -162,11 +164,10 @@ class CookieJar:
         return self.set_cookie_headers()
 
 
-def _refuse_on_http(name: str, options: CookieOptions, https: bool) -> None:
-    if options.secure and not https:
-        raise InsecureCookieError(
-            f"cannot send secure cookie {name!r} over an unencrypted connection "
-            "(behind a TLS-terminating proxy, use trust_proxy=True)")
+def _insecure(name: str) -> InsecureCookieError:
+    return InsecureCookieError(
+        f"cannot send secure cookie {name!r} over an unencrypted connection "
+        "(behind a TLS-terminating proxy, use trust_proxy=True)")
 
 
 def _need(signer: Signer | None, name: str) -> Signer:

@@ -118,8 +118,11 @@ def read_request(request: object, trust_proxy: bool = False) -> tuple[str, bool]
     """The Cookie header text of *request* and whether it came over https, for
     every kind of request :class:`~cookie_middleware.Cookies` takes. Raises
     :class:`TypeError` for an object that is no such request."""
-    if type(request) is dict and "wsgi.version" in request:  # the WSGI middleware's case
-        return read_environ(request, trust_proxy)
+    if type(request) is dict:  # an environ or a scope, as servers and middlewares pass them
+        if request.get("type") in _SCOPE_TYPES:
+            return read_scope(request, trust_proxy)
+        if "asgi" not in request:  # an environ (a scope of another type has "asgi")
+            return read_environ(request, trust_proxy)
     scope = scope_of(request)
     if scope is not None:
         return read_scope(scope, trust_proxy)
