@@ -11,6 +11,7 @@ Node's ``new Cookies(req, res)``, and the middlewares call ``seal``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import chain
 from typing import Protocol
 
@@ -198,7 +199,9 @@ def _signed_headers(name: str, value: str, options: CookieOptions,
     # Keygrip signs "name=value" as it goes out, in a companion cookie with the
     # cookie's own attributes; both are rendered before either is recorded.
     digest = signer.sign(header.split(";", 1)[0])
-    return [(name, header), (f"{name}.sig", render(f"{name}.sig", digest, options))]
+    # The digest is URL-safe base64 as it stands: a custom encoder is for values.
+    digest_options = options if options.encode is None else replace(options, encode=None)
+    return [(name, header), (f"{name}.sig", render(f"{name}.sig", digest, digest_options))]
 
 
 def _signed_option(options: Mapping[str, object], signed: bool) -> bool:

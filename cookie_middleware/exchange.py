@@ -154,15 +154,17 @@ class HeaderSync:
         return ("Set-Cookie", value)
 
     def _index(self, pair: tuple[Any, Any]) -> int:
+        """Where *pair* is in the header list, or -1 once the app removed it."""
         headers = self._headers
         for index in range(len(headers) - 1, -1, -1):  # ours are usually last
             if headers[index] is pair:
                 return index
-        raise LookupError("a Set-Cookie header written for a pending cookie was removed")
+        return -1
 
     def add(self, name: str, value: str, overwrite: bool) -> None:
         """Mirror ``set``: *value* joins (or, with *overwrite*, replaces) the
-        headers of cookie *name*."""
+        headers of cookie *name*. A header of ours that the app removed from the
+        list meanwhile stays removed; the new one goes where ours were, or last."""
         pair = self._pair(value)
         headers = self._headers
         group = self._groups.get(name)
@@ -171,17 +173,18 @@ class HeaderSync:
             self._groups[name] = [pair]
             return
         if overwrite:
-            at = self._index(group[0])
-            for old in group:
-                del headers[self._index(old)]
-            headers.insert(at, pair)
+            present = sorted(index for index in map(self._index, group) if index >= 0)
+            for index in reversed(present):
+                del headers[index]
+            headers.insert(present[0] if present else len(headers), pair)
             self._groups[name] = [pair]
             return
         last = group[-1]
         if headers and headers[-1] is last:
             headers.append(pair)
         else:
-            headers.insert(self._index(last) + 1, pair)
+            at = self._index(last)
+            headers.insert(at + 1 if at >= 0 else len(headers), pair)
         group.append(pair)
 
 

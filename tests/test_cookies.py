@@ -461,3 +461,16 @@ def test_a_bad_cookie_is_refused_as_such_even_over_plain_http(
     with pytest.raises(error):
         call(cookies)
     assert cookies.set_cookie_headers() == []
+
+
+@pytest.mark.parametrize("overwrite", [pytest.param(True, id="overwrite"),
+                                       pytest.param(False, id="add")])
+def test_a_header_the_app_removed_from_a_webob_response_stays_removed(overwrite: bool) -> None:
+    response = Response()
+    cookies = Cookies(Request.blank("/").environ, response)
+    cookies.set("a", "1")
+    cookies.set("b", "1")
+    del response.headers["Set-Cookie"]  # the app removes every Set-Cookie header
+    cookies.set("a", "2", None, overwrite)
+    assert response.headers.getall("Set-Cookie") == ["a=2"]
+    assert cookies.set_cookie_headers() == (["a=2", "b=1"] if overwrite else ["a=1", "a=2", "b=1"])

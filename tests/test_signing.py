@@ -341,3 +341,14 @@ def test_an_empty_options_mapping_does_not_turn_signing_off() -> None:
     assert cookies.get("sid", {}, signed=True) is None
     with pytest.raises(DuplicateOptionError, match="'signed' given twice"):
         cookies.get("sid", {"signed": False}, signed=True)
+
+
+def test_a_custom_encoder_leaves_the_keygrip_digest_alone() -> None:
+    signer = KeygripSigner(["key"])
+    cookies = Cookies({"wsgi.url_scheme": "http"}, signer=signer)
+    cookies.set("theme", "dark", signed=True, encode=str.upper)
+    assert cookies.set_cookie_headers() == [
+        "theme=DARK", f"theme.sig={signer.sign('theme=DARK')}"]
+    reader = Cookies({"HTTP_COOKIE": f"theme=DARK; theme.sig={signer.sign('theme=DARK')}",
+                      "wsgi.url_scheme": "http"}, signer=signer)
+    assert reader.get("theme", signed=True) == "DARK"
