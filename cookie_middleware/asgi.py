@@ -94,7 +94,7 @@ class CookiesMiddleware:
 def cookies_in_scope(scope: Scope) -> Cookies:
     """The :class:`Cookies` that :class:`CookiesMiddleware` made for *scope*."""
     state = scope.get("state")
-    cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, MutableMapping) else None
+    cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, dict) else None
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: add cookie_middleware.asgi.CookiesMiddleware "

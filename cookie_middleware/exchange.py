@@ -15,7 +15,7 @@ sees the header text, the https flag and a :class:`HeaderSync`:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from contextlib import suppress
 from typing import Any
 
@@ -100,18 +100,20 @@ def read_environ(environ: Mapping[str, Any], trust_proxy: bool = False) -> tuple
 
 def read_scope(scope: Mapping[str, Any], trust_proxy: bool = False) -> tuple[str, bool]:
     """An ASGI scope's Cookie header as text and whether it came over https."""
-    found = []
-    forwarded = b""
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            found.append(bytes(value))
-        elif name == b"x-forwarded-proto" and not forwarded:
-            forwarded = bytes(value)
+    headers = scope.get("headers", ())
     # HTTP/2 may split the Cookie header; RFC 9113 sec 8.2.3 joins it with "; ".
-    header = text_of_header(b"; ".join(found))
+    header = text_of_header(b"; ".join([bytes(value) for name, value in headers
+                                        if name == b"cookie"]))
     https = scope.get("scheme") in ("https", "wss") or (
-        trust_proxy and _first_forwarded_proto(forwarded.decode("latin-1")))
+        trust_proxy and _forwarded_https(headers))
     return header, https
+
+
+def _forwarded_https(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"x-forwarded-proto":  # the first one: the one the proxy wrote
+            return _first_forwarded_proto(bytes(value).decode("latin-1"))
+    return False
 
 
 def read_request(request: object, trust_proxy: bool = False) -> tuple[str, bool]:

@@ -8,7 +8,7 @@ and FastAPI's ``request.state.session``). It needs
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -97,7 +97,7 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.get("state")
-        cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, MutableMapping) else None
+        cookies = state.get(COOKIES_STATE_KEY) if isinstance(state, dict) else None
         if cookies is None or state is None:
             raise MissingCookiesError(
                 "SessionMiddleware needs cookie_middleware.asgi.CookiesMiddleware around it "
@@ -119,7 +119,7 @@ def session_in_scope(scope: Scope, name: str | None = None) -> Session:
     (for cookie *name*, when given)."""
     state = scope.get("state")
     key = SESSION_STATE_KEY if name is None else f"{SESSION_STATE_KEY}:{name}"
-    session = state.get(key) if isinstance(state, MutableMapping) else None
+    session = state.get(key) if isinstance(state, dict) else None
     if not isinstance(session, Session):
         raise MissingSessionError(
             "no Session on this request: add session_middleware.asgi.SessionMiddleware "
