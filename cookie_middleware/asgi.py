@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .deprecation import moved
 from .errors import MissingMiddlewareError
+from .exchange import check_app
 from .signing import Signer
 from .wsgi import Cookies
 
@@ -57,6 +58,8 @@ class CookiesMiddleware:
 
     def __init__(self, app: ASGIApp, *, trust_proxy: bool = False,
                  signer: Signer | None = None, cookies_class: type[Cookies] = Cookies) -> None:
+        check_app(app, 3, "cookie_middleware.asgi.CookiesMiddleware",
+                  "cookie_middleware.django.CookiesMiddleware")
         self.app = app
         self.trust_proxy = trust_proxy
         self.signer = signer

@@ -15,11 +15,12 @@ sees the header text, the https flag and a :class:`HeaderSync`:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping, MutableMapping
 from contextlib import suppress
 from typing import Any
 
-__all__ = ["HeaderSync", "environ_of", "header_sync", "read_environ", "read_request",
+__all__ = ["HeaderSync", "check_app", "environ_of", "header_sync", "read_environ", "read_request",
            "read_scope", "scope_of"]
 
 _SCOPE_TYPES = ("http", "websocket")
@@ -203,3 +204,22 @@ def header_sync(response: object) -> HeaderSync:
         "response must be a WebOb Response (headerlist) or a Starlette Response "
         f"(raw_headers), got {type(response).__name__}"
     )
+
+
+def check_app(app: object, arguments: int, middleware: str, django_class: str) -> None:
+    """Refuse, at start-up, an *app* that cannot take the *arguments* a WSGI (2)
+    or ASGI (3) app takes: above all Django's ``get_response(request)``, which
+    Django passes a *middleware* class put in ``settings.MIDDLEWARE`` by mistake;
+    the message names *django_class*, the one to put there instead. An app whose
+    signature cannot be read is taken on trust."""
+    try:
+        signature = inspect.signature(app)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*range(arguments))
+    except TypeError:
+        raise TypeError(
+            f"{middleware} wraps an app called with {arguments} arguments, but {app!r} takes "
+            f"{signature}; in Django's settings.MIDDLEWARE, use {django_class!r} instead"
+        ) from None

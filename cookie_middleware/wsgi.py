@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .cookies import CookieJar
 from .deprecation import deprecated, moved
 from .errors import MissingMiddlewareError
-from .exchange import header_sync, read_request
+from .exchange import check_app, header_sync, read_request
 from .signing import Signer
 
 if TYPE_CHECKING:
@@ -88,6 +88,8 @@ class CookiesMiddleware:
     def __init__(self, app: WSGIApplication, *, trust_proxy: bool = False,
                  signer: Signer | None = None,
                  cookies_class: type[Cookies] = Cookies) -> None:
+        check_app(app, 2, "cookie_middleware.wsgi.CookiesMiddleware",
+                  "cookie_middleware.django.CookiesMiddleware")
         self.app = app
         self.trust_proxy = trust_proxy
         self.signer = signer

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cookie_middleware import serialize
 from cookie_middleware.asgi import COOKIES_STATE_KEY, ASGIApp, Receive, Scope, Send
 from cookie_middleware.deprecation import moved
+from cookie_middleware.exchange import check_app
 
 from .errors import MissingCookiesError, MissingSessionError
 from .session import SessionBase, SessionSettings
@@ -78,6 +79,8 @@ class SessionMiddleware:
                  partitioned: bool | None = None,
                  encode: Callable[[str], str] | None = None,
                  session_class: type[Session] = Session) -> None:
+        check_app(app, 3, "session_middleware.asgi.SessionMiddleware",
+                  "session_middleware.django.SessionMiddleware")
         # Spelled out rather than **cookie_options: type checkers cannot match a
         # **kwargs signature against Starlette's Middleware(cls, **options).
         given = {"max_age": max_age, "expires": expires, "domain": domain, "path": path,

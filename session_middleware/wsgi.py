@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cookie_middleware import serialize
 from cookie_middleware.deprecation import moved
+from cookie_middleware.exchange import check_app
 from cookie_middleware.wsgi import COOKIES_ENVIRON_KEY
 
 from .errors import MissingCookiesError, MissingSessionError
@@ -61,6 +62,8 @@ class SessionMiddleware:
                  mint: Callable[[], str] | None = None,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
+        check_app(app, 2, "session_middleware.wsgi.SessionMiddleware",
+                  "session_middleware.django.SessionMiddleware")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
                                         signed=signed, mint=mint, **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.

@@ -29,7 +29,7 @@ def python_blocks(path: Path) -> list[str]:
 def test_the_docs_have_code() -> None:
     with_code = {path.name for path in DOCUMENTS if python_blocks(path)}
     assert with_code == {"README.md", "index.md", "cookies.md", "session.md", "security.md",
-                         "porting.md", "asgi.md", "express.md"}
+                         "porting.md", "asgi.md", "express.md", "django.md"}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in DOCUMENTS])

@@ -37,14 +37,13 @@ def session_cookie(response: Any) -> str:
 
 
 def test_every_example_is_tested() -> None:
-    tested = {"plain_wsgi", "webob_app", "pyramid_app", "flask_app", "django_app",
+    tested = {"plain_wsgi", "webob_app", "pyramid_app", "flask_app",
               "redis_login", "fastapi_app", "starlette_app",
               "express_shared_redis"}  # with express_app.js, in tests/interop/test_express_e2e.py
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
 
 
-@pytest.mark.parametrize("name", ["plain_wsgi", "webob_app", "pyramid_app", "flask_app",
-                                  "django_app"])
+@pytest.mark.parametrize("name", ["plain_wsgi", "webob_app", "pyramid_app", "flask_app"])
 def test_token_page_and_reset(name: str) -> None:
     if name != "plain_wsgi" and name != "webob_app":
         pytest.importorskip(name.removesuffix("_app"))

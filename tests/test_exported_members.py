@@ -37,6 +37,7 @@ PUBLIC = {
     "cookie_middleware.wsgi": {"COOKIES_ENVIRON_KEY", "Cookies", "CookiesMiddleware",
                                "cookies_in_environ"},
     "cookie_middleware.asgi": {"COOKIES_STATE_KEY", "CookiesMiddleware", "cookies_in_scope"},
+    "cookie_middleware.django": {"CookiesMiddleware"},
     "cookie_middleware.codec": {"parse", "serialize"},
     "cookie_middleware.signing": {"ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"},
     "session_middleware": {
@@ -46,6 +47,7 @@ PUBLIC = {
     "session_middleware.wsgi": {"SESSION_ENVIRON_KEY", "Session", "SessionMiddleware",
                                 "session_in_environ"},
     "session_middleware.asgi": {"SESSION_STATE_KEY", "SessionMiddleware", "session_in_scope"},
+    "session_middleware.django": {"SessionMiddleware"},
 }
 
 

@@ -1,10 +1,11 @@
-"""One table of calls through WSGI (WebOb) and through ASGI: identical headers, in order.
+"""One table of calls through every adapter: identical headers, in order.
 
 Each case runs the same get/set/unset/reset sequence behind
-``Cookies.middleware(Session.middleware(app))`` and behind the ASGI
-``CookiesMiddleware(SessionMiddleware(app))``, from the same bytes on the wire.
-The Set-Cookie headers must be the same strings in the same order, and ``get``
-must return the same text.
+``Cookies.middleware(Session.middleware(app))`` (WSGI, through WebOb), behind
+the ASGI ``CookiesMiddleware(SessionMiddleware(app))``, and behind the Django
+middleware classes under Django's WSGI and ASGI handlers, from the same bytes
+on the wire. The Set-Cookie headers must be the same strings in the same order,
+and ``get`` must return the same text.
 """
 
 from __future__ import annotations
@@ -75,6 +76,45 @@ def through_asgi(ops: list[Op], raw: bytes, scheme: str, session_config: dict[st
     return reply.set_cookies, json.loads(reply.body)
 
 
+def through_django(ops: list[Op], raw: bytes, scheme: str, session_config: dict[str, Any],
+                   trust_proxy: bool, extra: dict[str, str],
+                   handler: str) -> tuple[list[str], list[Any]]:
+    pytest.importorskip("django")
+    from django.test import override_settings
+
+    from tests import django_site
+
+    def view(request: Any) -> str:
+        return json.dumps(run(ops, get_cookies(request), get_session(request)))
+
+    django_site.HANDLER[:] = [view]
+    with override_settings(SESSION_MIDDLEWARE=session_config,
+                           COOKIE_MIDDLEWARE={"trust_proxy": trust_proxy}):
+        if handler == "wsgi":
+            headers = {"Cookie": raw.decode("latin-1"), **extra} if raw else dict(extra)
+            response = Request.blank("/", base_url=f"{scheme}://example.com",
+                                     headers=headers).get_response(django_site.wsgi_app())
+            return response.headers.getall("Set-Cookie"), json.loads(response.body)
+        pairs = [(key.lower().encode(), value.encode("latin-1")) for key, value in extra.items()]
+        pairs.insert(0, (b"host", b"example.com"))
+        if raw:
+            pairs.insert(0, (b"cookie", raw))
+        reply = asgi_request(django_site.asgi_app(), headers=pairs, scheme=scheme)
+        return reply.set_cookies, json.loads(reply.body)
+
+
+def through_django_wsgi(*args: Any) -> tuple[list[str], list[Any]]:
+    return through_django(*args, handler="wsgi")
+
+
+def through_django_asgi(*args: Any) -> tuple[list[str], list[Any]]:
+    return through_django(*args, handler="asgi")
+
+
+ADAPTERS = [pytest.param(through_asgi, id="asgi"),
+            pytest.param(through_django_wsgi, id="django-wsgi"),
+            pytest.param(through_django_asgi, id="django-asgi")]
+
 TOKEN_IN = "_session=" + "T" * 256
 
 CASES = [
@@ -106,13 +146,14 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("through", ADAPTERS)
 @pytest.mark.parametrize(("ops", "raw", "session_config"), CASES)
-def test_wsgi_and_asgi_write_the_same_headers(ops: list[Op], raw: bytes,
-                                              session_config: dict[str, Any],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_adapter_writes_what_wsgi_writes(ops: list[Op], raw: bytes,
+                                               session_config: dict[str, Any], through: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ENV", raising=False)
     wsgi_headers, wsgi_results = through_wsgi(ops, raw, "http", session_config, False, {})
-    asgi_headers, asgi_results = through_asgi(ops, raw, "http", session_config, False, {})
+    asgi_headers, asgi_results = through(ops, raw, "http", session_config, False, {})
     wsgi_token, asgi_token = wsgi_results[-2], asgi_results[-2]
     wsgi_normal = [header.replace(wsgi_token, TOKEN) for header in wsgi_headers]
     asgi_normal = [header.replace(asgi_token, TOKEN) for header in asgi_headers]
@@ -139,14 +180,14 @@ def test_secure_detection_agrees(scheme: str, trust_proxy: bool, extra: dict[str
                                  allowed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENV", "production")  # the session cookie becomes Secure
     outcomes = []
-    for through in (through_wsgi, through_asgi):
+    for through in (through_wsgi, through_asgi, through_django_wsgi, through_django_asgi):
         try:
             headers, results = through([], b"", scheme, {}, trust_proxy, extra)
         except Exception as error:  # the error's type is compared below
             outcomes.append(type(error).__name__)
         else:
             outcomes.append([h.replace(results[-2], TOKEN) for h in headers])
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[1:] == [outcomes[0]] * 3
     if allowed:
         assert outcomes[0] == [f"_session={TOKEN}; Path=/; HttpOnly; Secure"]
     else:  # the Secure cookie a browser would discard over plain http is left out

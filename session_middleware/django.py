@@ -1,0 +1,94 @@
+"""``Session`` for Django: a middleware class for ``settings.MIDDLEWARE``.
+
+::
+
+    MIDDLEWARE = [
+        "cookie_middleware.django.CookiesMiddleware",
+        "session_middleware.django.SessionMiddleware",
+        ...
+    ]
+
+Then ``get_session(request)`` works on Django's ``HttpRequest``, under WSGI and
+under Django's ASGI handler; the middleware is sync and async capable. Options
+come from the ``SESSION_MIDDLEWARE`` setting, a dict of the arguments
+:class:`~session_middleware.wsgi.SessionMiddleware` takes: ``name`` (default
+``"_session"``), ``rolling``, ``signed``, ``accept_token``, ``mint``,
+``session_class`` and cookie options such as ``max_age`` or ``same_site``.
+
+It sits beside ``django.contrib.sessions`` without touching it: its cookie has
+another name, and ``request.session`` stays Django's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+
+from cookie_middleware import MissingMiddlewareError, get_cookies, serialize
+from cookie_middleware.exchange import scope_of
+
+from .asgi import SESSION_STATE_KEY
+from .errors import MissingCookiesError
+from .session import SessionBase, SessionSettings
+from .tokens import new_token
+from .wsgi import SESSION_ENVIRON_KEY, Session
+
+__all__ = ["SessionMiddleware"]
+
+GetResponse = Callable[[Any], Any]
+
+
+class SessionMiddleware:
+    """Django middleware: a :class:`~session_middleware.Session` per request,
+    read with :func:`~session_middleware.get_session`. It goes below
+    ``cookie_middleware.django.CookiesMiddleware`` in ``MIDDLEWARE``.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        options = dict(getattr(settings, "SESSION_MIDDLEWARE", {}))
+        name = options.pop("name", "_session")
+        self.session_class: type[Session] = options.pop("session_class", Session)
+        self.settings = SessionSettings(name, **options)
+        # Check name and options now, when Django loads its middleware.
+        serialize(name, new_token(), self.settings.options())
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def _open(self, request: Any) -> None:
+        try:
+            cookies = get_cookies(request)
+        except MissingMiddlewareError:
+            raise MissingCookiesError(
+                "session_middleware.django.SessionMiddleware needs "
+                "'cookie_middleware.django.CookiesMiddleware' above it in settings.MIDDLEWARE"
+            ) from None
+        scope = scope_of(request)
+        held: MutableMapping[str, Any]
+        if scope is None:
+            held, root = request.environ, SESSION_ENVIRON_KEY
+        else:
+            held, root = scope["state"], SESSION_STATE_KEY
+        key = f"{root}:{self.settings.name}"
+        session = held.get(key)
+        if not (isinstance(session, SessionBase) and session.cookies is cookies):
+            meta = request.META
+            site = meta.get("HTTP_SEC_FETCH_SITE")
+            withheld = site == "cross-site" and self.settings.cookie_withheld(
+                site, meta.get("HTTP_SEC_FETCH_MODE"), meta.get("HTTP_SEC_FETCH_DEST"),
+                request.method or "GET")
+            session = self.session_class(cookies, cross_site=withheld, settings=self.settings)
+            held[key] = session
+        held[root] = session
+
+    def __call__(self, request: Any) -> Any:
+        # Nothing to do after the view: the session's cookie is among the
+        # pending cookies that CookiesMiddleware adds to the response.
+        self._open(request)
+        return self.get_response(request)  # a coroutine in async mode
