@@ -38,6 +38,8 @@ PUBLIC = {
                                "cookies_in_environ"},
     "cookie_middleware.asgi": {"COOKIES_STATE_KEY", "CookiesMiddleware", "cookies_in_scope"},
     "cookie_middleware.django": {"CookiesMiddleware"},
+    "cookie_middleware.flask": {"CookiesExtension", "cookies_middleware_of"},
+    "cookie_middleware.fastapi": {"CookiesDep", "cookies_dependency"},
     "cookie_middleware.codec": {"parse", "serialize"},
     "cookie_middleware.signing": {"ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"},
     "session_middleware": {
@@ -48,6 +50,8 @@ PUBLIC = {
                                 "session_in_environ"},
     "session_middleware.asgi": {"SESSION_STATE_KEY", "SessionMiddleware", "session_in_scope"},
     "session_middleware.django": {"SessionMiddleware"},
+    "session_middleware.flask": {"SessionExtension"},
+    "session_middleware.fastapi": {"SessionDep", "session_dependency"},
 }
 
 

@@ -1,4 +1,4 @@
-"""FastAPI: both ASGI middlewares, the session and cookies as dependencies, a login flow.
+"""FastAPI: both ASGI middlewares, ``SessionDep`` and ``CookiesDep``, a login flow.
 
     pip install fastapi uvicorn && uvicorn --app-dir docs/examples fastapi_app:app
 
@@ -8,31 +8,19 @@ or a database in an app with more than one process.
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
-from cookie_middleware import Cookies, get_cookies
 from cookie_middleware.asgi import CookiesMiddleware
-from session_middleware import Session, get_session
+from cookie_middleware.fastapi import CookiesDep
 from session_middleware.asgi import SessionMiddleware
+from session_middleware.fastapi import SessionDep
 
 IDLE_SECONDS = 14 * 24 * 3600
 users_by_token: dict[str, str] = {}
 
-
-def session_of(request: Request) -> Session:
-    return get_session(request)
-
-
-def cookies_of(request: Request) -> Cookies:
-    return get_cookies(request)
-
-
-SessionDep = Annotated[Session, Depends(session_of)]
-CookiesDep = Annotated[Cookies, Depends(cookies_of)]
 
 app = FastAPI()
 # add_middleware wraps outwards: the session goes in first, the cookies around it.

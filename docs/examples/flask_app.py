@@ -1,4 +1,5 @@
-"""Flask: wrap ``app.wsgi_app``; views reach the session through ``flask.request``.
+"""Flask: the session extension (with the cookies one it sets up); views reach
+cookies and session through ``flask.request``.
 
 Flask's own signed-cookie ``session`` is a different thing; this app does not use it.
 
@@ -10,13 +11,12 @@ from __future__ import annotations
 from flask import Flask, redirect, request
 from werkzeug.wrappers import Response
 
-from cookie_middleware import Cookies, get_cookies
-from session_middleware import Session, get_session
+from cookie_middleware import get_cookies
+from session_middleware import get_session
+from session_middleware.flask import SessionExtension
 
 app = Flask(__name__)
-app.wsgi_app = Cookies.middleware(  # type: ignore[method-assign]
-    Session.middleware(app.wsgi_app, same_site="lax")
-)
+SessionExtension(app, same_site="lax")  # or: sessions = SessionExtension(); sessions.init_app(app)
 
 
 @app.get("/")
