@@ -29,6 +29,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# What the middlewares wrap, and how they are called: frameworks type the ASGI
+# callable differently (Starlette with mappings, Litestar and Quart with
+# TypedDicts, which no mapping type admits), so the middlewares take any app and
+# accept any scope, so that each framework's recipe type-checks as written.
+AnyApp = Callable[..., Awaitable[None]]
 
 COOKIES_STATE_KEY = "cookies"
 """The key in ``scope["state"]`` under which :class:`CookiesMiddleware` puts each
@@ -56,7 +61,7 @@ class CookiesMiddleware:
     Wrapping an app twice is harmless: the connection keeps one ``Cookies``.
     """
 
-    def __init__(self, app: ASGIApp, *, trust_proxy: bool = False,
+    def __init__(self, app: AnyApp, *, trust_proxy: bool = False,
                  signer: Signer | None = None, cookies_class: type[Cookies] = Cookies) -> None:
         check_app(app, 3, "cookie_middleware.asgi.CookiesMiddleware",
                   "cookie_middleware.django.CookiesMiddleware")
@@ -65,7 +70,7 @@ class CookiesMiddleware:
         self.signer = signer
         self.cookies_class = cookies_class
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return

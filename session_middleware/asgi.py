@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cookie_middleware import serialize
-from cookie_middleware.asgi import COOKIES_STATE_KEY, ASGIApp, Receive, Scope, Send
+from cookie_middleware.asgi import COOKIES_STATE_KEY, AnyApp, Scope
 from cookie_middleware.deprecation import moved
 from cookie_middleware.exchange import check_app
 
@@ -63,7 +63,7 @@ class SessionMiddleware:
     keeps one session.
     """
 
-    def __init__(self, app: ASGIApp, name: str = "_session", *,
+    def __init__(self, app: AnyApp, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True,
                  signed: bool = False,
@@ -95,7 +95,7 @@ class SessionMiddleware:
         self.key = f"{SESSION_STATE_KEY}:{name}"
         self.session_class = session_class
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:  # see AnyApp
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return

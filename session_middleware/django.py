@@ -21,7 +21,7 @@ another name, and ``request.session`` stays Django's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -32,9 +32,9 @@ from cookie_middleware.exchange import scope_of
 
 from .asgi import SESSION_STATE_KEY
 from .errors import MissingCookiesError
-from .session import SessionBase, SessionSettings
+from .session import SessionSettings
 from .tokens import new_token
-from .wsgi import SESSION_ENVIRON_KEY, Session
+from .wsgi import SESSION_ENVIRON_KEY, Session, open_session
 
 __all__ = ["SessionMiddleware"]
 
@@ -70,22 +70,11 @@ class SessionMiddleware:
                 "'cookie_middleware.django.CookiesMiddleware' above it in settings.MIDDLEWARE"
             ) from None
         scope = scope_of(request)
-        held: MutableMapping[str, Any]
         if scope is None:
             held, root = request.environ, SESSION_ENVIRON_KEY
         else:
             held, root = scope["state"], SESSION_STATE_KEY
-        key = f"{root}:{self.settings.name}"
-        session = held.get(key)
-        if not (isinstance(session, SessionBase) and session.cookies is cookies):
-            meta = request.META
-            site = meta.get("HTTP_SEC_FETCH_SITE")
-            withheld = site == "cross-site" and self.settings.cookie_withheld(
-                site, meta.get("HTTP_SEC_FETCH_MODE"), meta.get("HTTP_SEC_FETCH_DEST"),
-                request.method or "GET")
-            session = self.session_class(cookies, cross_site=withheld, settings=self.settings)
-            held[key] = session
-        held[root] = session
+        open_session(held, root, cookies, self.settings, self.session_class, request.META)
 
     def __call__(self, request: Any) -> Any:
         # Nothing to do after the view: the session's cookie is among the

@@ -7,7 +7,7 @@ request a session at ``environ["session_middleware.session"]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from cookie_middleware import serialize
@@ -16,13 +16,14 @@ from cookie_middleware.exchange import check_app
 from cookie_middleware.wsgi import COOKIES_ENVIRON_KEY
 
 from .errors import MissingCookiesError, MissingSessionError
-from .session import SessionBase, SessionSettings
+from .session import CookieAccess, SessionBase, SessionSettings
 from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["SESSION_ENVIRON_KEY", "Session", "SessionMiddleware", "session_in_environ"]
+__all__ = ["SESSION_ENVIRON_KEY", "Session", "SessionMiddleware", "open_session",
+           "session_in_environ"]
 
 SESSION_ENVIRON_KEY = "session_middleware.session"
 """The WSGI environ key under which :class:`SessionMiddleware` puts each request's
@@ -69,7 +70,6 @@ class SessionMiddleware:
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app
-        self.key = f"{SESSION_ENVIRON_KEY}:{name}"
         self.session_class = session_class
 
     def __call__(self, environ: WSGIEnvironment,
@@ -80,16 +80,30 @@ class SessionMiddleware:
                 "Session.middleware needs Cookies.middleware around it: "
                 "app = Cookies.middleware(Session.middleware(app))"
             )
-        session = environ.get(self.key)
-        if not (isinstance(session, SessionBase) and session.cookies is cookies):
-            site = environ.get("HTTP_SEC_FETCH_SITE")
-            withheld = site == "cross-site" and self.settings.cookie_withheld(
-                site, environ.get("HTTP_SEC_FETCH_MODE"), environ.get("HTTP_SEC_FETCH_DEST"),
-                environ.get("REQUEST_METHOD", "GET"))
-            session = self.session_class(cookies, cross_site=withheld, settings=self.settings)
-            environ[self.key] = session
-        environ[SESSION_ENVIRON_KEY] = session
+        open_session(environ, SESSION_ENVIRON_KEY, cookies, self.settings, self.session_class,
+                     environ)
         return self.app(environ, start_response)
+
+
+def open_session(held: MutableMapping[str, Any], root: str, cookies: CookieAccess,
+                 settings: SessionSettings, session_class: type[Session],
+                 headers: Mapping[str, Any]) -> SessionBase:
+    """The request's session for *settings*, made (with *session_class*) unless
+    *held* has one on these *cookies* already; kept in *held* under *root* and
+    ``root + ":" + name``. *headers* is the WSGI environ or Django's ``META``:
+    its ``Sec-Fetch-*`` headers and method say whether the browser withheld
+    the cookie. For environ-based framework hooks (Django, Pyramid)."""
+    key = f"{root}:{settings.name}"
+    session = held.get(key)
+    if not (isinstance(session, SessionBase) and session.cookies is cookies):
+        site = headers.get("HTTP_SEC_FETCH_SITE")
+        withheld = site == "cross-site" and settings.cookie_withheld(
+            site, headers.get("HTTP_SEC_FETCH_MODE"), headers.get("HTTP_SEC_FETCH_DEST"),
+            headers.get("REQUEST_METHOD", "GET"))
+        session = session_class(cookies, cross_site=withheld, settings=settings)
+        held[key] = session
+    held[root] = session
+    return session
 
 
 def session_in_environ(environ: MutableMapping[str, Any], name: str | None = None) -> Session:

@@ -58,6 +58,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mypy cache that every mypy run of a test session shares."""
+    return tmp_path_factory.mktemp("mypy_cache")
+
+
 @pytest.fixture
 def redis_client(redis_url: str) -> Iterator[object]:
     """A client on a freshly flushed database."""

@@ -12,6 +12,7 @@ import pytest
 from webob import Request
 
 from session_middleware import new_token
+from tests.asgi_driver import request as asgi_request
 
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
 INTRO = "Your session token is: "
@@ -38,7 +39,7 @@ def session_cookie(response: Any) -> str:
 
 def test_every_example_is_tested() -> None:
     tested = {"plain_wsgi", "webob_app", "pyramid_app", "flask_app",
-              "redis_login", "fastapi_app", "starlette_app",
+              "redis_login", "fastapi_app", "starlette_app", "litestar_app", "quart_app",
               "express_shared_redis"}  # with express_app.js, in tests/interop/test_express_e2e.py
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
 
@@ -156,6 +157,26 @@ def test_starlette_theme_and_reset() -> None:
         assert "theme=dark; Max-Age=2592000; SameSite=Lax" in page.headers.get_list("set-cookie")
         assert client.get("/").text == f"{INTRO}{token}\nTheme: dark\n"
         assert asgi_session_cookie(client.get("/reset")) != token
+
+
+@pytest.mark.parametrize(("name", "theme_path", "reset"), [
+    pytest.param("litestar_app", "/theme/dark", "/reset", id="litestar"),
+    pytest.param("quart_app", "/lang/de", "/reset", id="quart"),
+])
+def test_asgi_framework_recipe(name: str, theme_path: str, reset: str) -> None:
+    pytest.importorskip(name.removesuffix("_app"))
+    app = load(name).app
+    page = asgi_request(app)
+    token = page.set_cookies[0].split(";", 1)[0].removeprefix("_session=")
+    assert page.set_cookies == [f"_session={token}; Path=/; HttpOnly; SameSite=Lax"]
+    assert page.body.decode().startswith(f"{INTRO}{token}\n")
+    cookie = [(b"cookie", f"_session={token}".encode())]
+    themed = asgi_request(app, theme_path, headers=cookie)
+    assert themed.status in (302, 303)
+    assert themed.set_cookies[1].startswith(("theme=dark; Max-Age=31536000",
+                                             "lang=de; Max-Age=31536000"))
+    after = asgi_request(app, reset, headers=cookie, method="POST")
+    assert after.set_cookies[0].split(";", 1)[0] != f"_session={token}"
 
 
 def asgi_session_cookie(response: Any) -> str:

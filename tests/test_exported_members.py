@@ -40,6 +40,7 @@ PUBLIC = {
     "cookie_middleware.django": {"CookiesMiddleware"},
     "cookie_middleware.flask": {"CookiesExtension", "cookies_middleware_of"},
     "cookie_middleware.fastapi": {"CookiesDep", "cookies_dependency"},
+    "cookie_middleware.pyramid": {"TWEEN", "cookies_tween_factory", "includeme", "setting_flag"},
     "cookie_middleware.codec": {"parse", "serialize"},
     "cookie_middleware.signing": {"ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"},
     "session_middleware": {
@@ -47,11 +48,13 @@ PUBLIC = {
         "SessionError", "TOKEN_LENGTH", "get_session", "is_session_token", "new_token",
     },
     "session_middleware.wsgi": {"SESSION_ENVIRON_KEY", "Session", "SessionMiddleware",
-                                "session_in_environ"},
+                                "open_session", "session_in_environ"},
     "session_middleware.asgi": {"SESSION_STATE_KEY", "SessionMiddleware", "session_in_scope"},
     "session_middleware.django": {"SessionMiddleware"},
     "session_middleware.flask": {"SessionExtension"},
     "session_middleware.fastapi": {"SessionDep", "session_dependency"},
+    "session_middleware.pyramid": {"TWEEN", "includeme", "session_settings",
+                                   "session_tween_factory"},
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-mypy_api = pytest.importorskip("mypy.api")
+from tests.services import run_mypy
 
 USAGE = Path(__file__).parent / "typing" / "asgi_usage.py"
 SESSION_USAGE = Path(__file__).parent / "typing" / "session_usage.py"
@@ -25,7 +25,7 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+def mypy_output(tmp_path_factory: pytest.TempPathFactory, mypy_cache: Path) -> str:
     """Every case's file, checked by one mypy --strict run (each run costs seconds)."""
     folder = tmp_path_factory.mktemp("typing")
     files = []
@@ -35,9 +35,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
         checked = folder / f"{case.id.replace('-', '_')}.py"
         checked.write_text(text if edit is None else text.replace(*edit))
         files.append(str(checked))
-    out, err, _ = mypy_api.run(["--strict", "--no-incremental", "--follow-imports=silent",
-                                *files])
-    return str(out + err)
+    return run_mypy(mypy_cache, *files)
 
 
 @pytest.mark.parametrize(("usage", "edit", "message"), CASES)
@@ -51,3 +49,23 @@ def test_usage_type_checks_and_mistakes_are_caught(
         assert errors == [], mypy_output
     else:
         assert any(message in line for line in errors), mypy_output
+
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
+RECIPES = sorted([*EXAMPLES.glob("*.py"), *EXAMPLES.glob("django_project/**/*.py")])
+
+
+@pytest.fixture(scope="module")
+def recipes_mypy_output(mypy_cache: Path) -> str:
+    """Every recipe, as it stands, checked by one mypy --strict run."""
+    return run_mypy(mypy_cache, *map(str, RECIPES))
+
+
+@pytest.mark.parametrize("recipe", [pytest.param(path, id=str(path.relative_to(EXAMPLES)))
+                                    for path in RECIPES])
+def test_every_recipe_type_checks(recipes_mypy_output: str, recipe: Path) -> None:
+    errors = [line for line in recipes_mypy_output.splitlines()
+              if line.startswith(str(recipe)) or line.startswith(str(recipe.relative_to(ROOT)))]
+    assert errors == [], recipes_mypy_output
+    assert f"in {len(RECIPES)} source files" in recipes_mypy_output.splitlines()[-1]

@@ -25,7 +25,7 @@ from session_middleware.express import ConnectRedisStore, is_express_sid
 
 # The session cookie as express-session sets it: 14 days (seconds here, where
 # Express takes milliseconds), SameSite=Lax, HttpOnly, Path=/.
-COOKIE = {"max_age": 14 * 24 * 3600, "same_site": "lax"}
+COOKIE: dict[str, Any] = {"max_age": 14 * 24 * 3600, "same_site": "lax"}
 
 
 def make_app(client: Any, secrets: list[str]) -> Any:
@@ -54,7 +54,8 @@ def make_app(client: Any, secrets: list[str]) -> Any:
     # with its defaults (rolling: false), so neither side rolls it back.
     return Cookies.middleware(
         Session.middleware(view, "connect.sid", signed=True, accept_token=is_express_sid,
-                           rolling=False, **COOKIE),
+                           rolling=False, max_age=COOKIE["max_age"],
+                           same_site=COOKIE["same_site"]),
         signer=ExpressSigner(secrets),
     )
 

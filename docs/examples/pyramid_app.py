@@ -1,6 +1,9 @@
-"""Pyramid: the middlewares wrap the app that ``Configurator.make_wsgi_app`` returns.
+"""Pyramid: ``config.include("session_middleware.pyramid")``, as Pyramid add-ons go.
 
     pip install pyramid && python docs/examples/pyramid_app.py
+
+The include adds the cookies tween and the session tween; their settings come
+from the ``.ini`` file or, as here, from ``Configurator(settings=...)``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.request import Request
 from pyramid.response import Response
 
-from cookie_middleware import Cookies
-from session_middleware import Session, get_session
+from session_middleware import get_session
 
 
 def home(request: Request) -> Response:
@@ -27,13 +29,14 @@ def reset(request: Request) -> Any:
 
 
 def make_app() -> Any:
-    with Configurator() as config:
+    settings = {"session_middleware.same_site": "Lax", "session_middleware.max_age": "1209600"}
+    with Configurator(settings=settings) as config:
+        config.include("session_middleware.pyramid")
         config.add_route("home", "/")
         config.add_route("reset", "/reset")
         config.add_view(home, route_name="home")
         config.add_view(reset, route_name="reset")
-        pyramid_app = config.make_wsgi_app()
-    return Cookies.middleware(Session.middleware(pyramid_app))
+        return config.make_wsgi_app()
 
 
 app = make_app()

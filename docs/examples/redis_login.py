@@ -39,8 +39,8 @@ def make_app(store: redis.Redis) -> Any:
             store.delete(key)
             session.reset()
             return HTTPSeeOther(location="/")
-        user = store.getex(key, ex=IDLE_SECONDS)  # reading refreshes the idle expiry
-        greeting = f"Hello, {user}!" if user else "Not logged in."
+        known = store.getex(key, ex=IDLE_SECONDS)  # reading refreshes the idle expiry
+        greeting = f"Hello, {known!s}!" if known else "Not logged in."
         return Response(f"{greeting}\n", content_type="text/plain")
 
     # max_age makes the cookie roll with the store's idle expiry.

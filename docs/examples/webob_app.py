@@ -21,7 +21,7 @@ def view(request: Request) -> Response:
         session.reset()
         return HTTPFound(location="/")
     if request.path == "/theme":
-        theme = request.params.get("name", "light")
+        theme = str(request.params.get("name", "light"))
         cookies.set("theme", theme, max_age=30 * 24 * 3600, same_site="lax")
         return Response(f"theme set to {theme}\n", content_type="text/plain")
     if request.path == "/forget-theme":
