@@ -28,6 +28,9 @@ from .options import CookieOptions, cookie_options
 from .signing import ExpressSigner, KeygripSigner
 from .wsgi import Cookies
 
+__version__ = "0.1.0"
+"""The version of the ``idagio-cookie-session`` distribution (both packages)."""
+
 __all__ = [
     "CookieError",
     "CookieOptions",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cookie_middleware import __version__ as __version__
 from cookie_middleware.deprecation import moved
 
 from . import session, wsgi
