@@ -16,7 +16,14 @@ from cookie_middleware import __version__ as __version__
 from cookie_middleware.deprecation import moved
 
 from . import session, wsgi
-from .errors import MissingCookiesError, MissingSessionError, SessionDataError, SessionError
+from .errors import (
+    MissingCookiesError,
+    MissingSessionError,
+    SessionDataError,
+    SessionError,
+    SessionNotLoadedError,
+    StoreUnavailableError,
+)
 from .lookup import get_session
 from .tokens import TOKEN_LENGTH, is_session_token, new_token
 from .wsgi import Session
@@ -28,6 +35,8 @@ __all__ = [
     "Session",
     "SessionDataError",
     "SessionError",
+    "SessionNotLoadedError",
+    "StoreUnavailableError",
     "get_session",
     "is_session_token",
     "new_token",

@@ -14,12 +14,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from cookie_middleware import serialize
-from cookie_middleware.asgi import COOKIES_STATE_KEY, AnyApp, Scope
+from cookie_middleware.asgi import COOKIES_STATE_KEY, AnyApp, Message, Scope
 from cookie_middleware.deprecation import moved
 from cookie_middleware.exchange import check_app
 
 from .errors import MissingCookiesError, MissingSessionError
 from .session import SessionBase, SessionSettings
+from .stores.base import AsyncStore, Store, is_async_store
 from .tokens import is_session_token, new_token
 from .wsgi import Session
 
@@ -78,6 +79,7 @@ class SessionMiddleware:
                  priority: str | None = None,
                  partitioned: bool | None = None,
                  encode: Callable[[str], str] | None = None,
+                 store: Store | AsyncStore | None = None,
                  session_class: type[Session] = Session) -> None:
         check_app(app, 3, "session_middleware.asgi.SessionMiddleware",
                   "session_middleware.django.SessionMiddleware")
@@ -87,8 +89,16 @@ class SessionMiddleware:
                  "http_only": http_only, "secure": secure, "same_site": same_site,
                  "priority": priority, "partitioned": partitioned, "encode": encode}
         cookie_options = {key: value for key, value in given.items() if value is not None}
+        if (store is not None and not is_async_store(store)
+                and getattr(store, "blocking", True)):
+            raise TypeError(
+                f"{type(store).__name__} blocks, and would block the event loop: an ASGI app "
+                "needs an asyncio store, such as RedisStore(redis.asyncio.Redis(...)), or "
+                "MemoryStore() (a synchronous store that never blocks says so with "
+                "blocking = False)")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        signed=signed, mint=mint, **cookie_options)
+                                        signed=signed, mint=mint, store=store,
+                                        **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app
@@ -114,7 +124,20 @@ class SessionMiddleware:
             session = self.session_class(cookies, cross_site=withheld, settings=self.settings)
             state[self.key] = session
         state[SESSION_STATE_KEY] = session
-        await self.app(scope, receive, send)
+        if self.settings.store is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_saving(message: Message) -> None:
+            if message["type"] in _STARTS:
+                await session.asave()  # the data, written as the response starts
+            await send(message)
+
+        await self.app(scope, receive, send_saving)
+
+
+# The messages that start a response (as in cookie_middleware.asgi).
+_STARTS = ("http.response.start", "websocket.accept", "websocket.http.response.start")
 
 
 def session_in_scope(scope: Scope, name: str | None = None) -> Session:

@@ -32,7 +32,7 @@ from cookie_middleware.exchange import scope_of
 
 from .asgi import SESSION_STATE_KEY
 from .errors import MissingCookiesError
-from .session import SessionSettings
+from .session import SessionBase, SessionSettings
 from .tokens import new_token
 from .wsgi import SESSION_ENVIRON_KEY, Session, open_session
 
@@ -58,10 +58,11 @@ class SessionMiddleware:
         # Check name and options now, when Django loads its middleware.
         serialize(name, new_token(), self.settings.options())
         self.get_response = get_response
-        if iscoroutinefunction(get_response):
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
             markcoroutinefunction(self)
 
-    def _open(self, request: Any) -> None:
+    def _open(self, request: Any) -> SessionBase:
         try:
             cookies = get_cookies(request)
         except MissingMiddlewareError:
@@ -74,10 +75,19 @@ class SessionMiddleware:
             held, root = request.environ, SESSION_ENVIRON_KEY
         else:
             held, root = scope["state"], SESSION_STATE_KEY
-        open_session(held, root, cookies, self.settings, self.session_class, request.META)
+        return open_session(held, root, cookies, self.settings, self.session_class,
+                            request.META)
 
     def __call__(self, request: Any) -> Any:
-        # Nothing to do after the view: the session's cookie is among the
-        # pending cookies that CookiesMiddleware adds to the response.
-        self._open(request)
-        return self.get_response(request)  # a coroutine in async mode
+        if self.async_mode:
+            return self._call_async(request)
+        session = self._open(request)
+        response = self.get_response(request)
+        session.save()  # with a store: the data, before the response goes out
+        return response
+
+    async def _call_async(self, request: Any) -> Any:
+        session = self._open(request)
+        response = await self.get_response(request)
+        await session.asave()
+        return response

@@ -7,7 +7,8 @@ the session layer can get wrong.
 
 from __future__ import annotations
 
-__all__ = ["MissingCookiesError", "MissingSessionError", "SessionDataError", "SessionError"]
+__all__ = ["MissingCookiesError", "MissingSessionError", "SessionDataError", "SessionError",
+           "SessionNotLoadedError", "StoreUnavailableError"]
 
 
 class SessionError(Exception):
@@ -25,3 +26,14 @@ class MissingSessionError(SessionError):
 class SessionDataError(SessionError, ValueError):
     """Session data that cannot be stored as JSON both Node and Python read the
     same (``NaN``, a ``set``, a cycle), or a stored record that is not such JSON."""
+
+
+class StoreUnavailableError(SessionError):
+    """The session store did not answer (a Redis server down or unreachable, a
+    timeout): raised from a session's load or save, with nothing half-written.
+    Answer it with ``503 Service Unavailable``."""
+
+
+class SessionNotLoadedError(SessionError):
+    """``session.data`` (or ``user``, ``login``, ``logout``) was used before
+    ``await session.load()``, on a session whose store is asynchronous."""

@@ -29,6 +29,7 @@ from flask import Flask
 
 from cookie_middleware.flask import CookiesExtension, cookies_middleware_of
 
+from .stores.base import Store
 from .tokens import is_session_token
 from .wsgi import Session, SessionMiddleware
 
@@ -48,9 +49,11 @@ class SessionExtension:
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, signed: bool = False,
                  mint: Callable[[], str] | None = None,
+                 store: Store | None = None,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         self.name = name
+        self.store = store
         self.accept_token = accept_token
         self.rolling = rolling
         self.signed = signed
@@ -71,6 +74,7 @@ class SessionExtension:
             cookies = cookies_middleware_of(app)
         session = SessionMiddleware(cookies.app, self.name, accept_token=self.accept_token,
                                     rolling=self.rolling, signed=self.signed, mint=self.mint,
-                                    session_class=self.session_class, **self.cookie_options)
+                                    store=self.store, session_class=self.session_class,
+                                    **self.cookie_options)
         cookies.app = session
         app.extensions[EXTENSION_KEY] = session

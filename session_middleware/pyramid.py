@@ -47,12 +47,13 @@ def session_settings(settings: Mapping[str, Any]) -> SessionSettings:
     """The session's settings from Pyramid's ``session_middleware.*`` settings."""
     given = {key.removeprefix(_PREFIX): value for key, value in settings.items()
              if key.startswith(_PREFIX)}
-    unknown = sorted(set(given) - {"name", "max_age", *_FLAGS, *_TEXTS})
+    unknown = sorted(set(given) - {"name", "max_age", "store", *_FLAGS, *_TEXTS})
     if unknown:
         raise ValueError(f"unknown setting(s) {[_PREFIX + key for key in unknown]!r}")
     options: dict[str, Any] = {key: setting_flag(settings, _PREFIX + key, True)
                                for key in _FLAGS if key in given}
     options.update({key: str(given[key]) for key in _TEXTS if key in given})
+    given.pop("store", None)
     if "max_age" in given:
         try:
             options["max_age"] = float(given["max_age"])
@@ -61,7 +62,8 @@ def session_settings(settings: Mapping[str, Any]) -> SessionSettings:
                              f"got {given['max_age']!r}") from None
     name = str(given.get("name", "_session"))
     rolling = bool(options.pop("rolling", True))
-    return SessionSettings(name, rolling=rolling, **options)
+    store = settings.get(_PREFIX + "store")  # a store object, given in Python
+    return SessionSettings(name, rolling=rolling, store=store, **options)
 
 
 def session_tween_factory(handler: Handler, registry: Any) -> Handler:
@@ -71,8 +73,10 @@ def session_tween_factory(handler: Handler, registry: Any) -> Handler:
 
     def session_tween(request: Any) -> Any:
         environ = request.environ
-        open_session(environ, SESSION_ENVIRON_KEY, get_cookies(environ), settings, Session,
-                     environ)
-        return handler(request)
+        session = open_session(environ, SESSION_ENVIRON_KEY, get_cookies(environ), settings,
+                               Session, environ)
+        response = handler(request)
+        session.save()  # with a store: the data, before the response goes out
+        return response
 
     return session_tween

@@ -10,124 +10,21 @@ with Node's ``Session.middleware``; the middlewares live in
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, cast
 
-from cookie_middleware import CookieOptions, InsecureCookieError, cookie_options
+from cookie_middleware import InsecureCookieError
 from cookie_middleware.deprecation import moved
 
-from .tokens import is_session_token, new_token
+from .errors import SessionNotLoadedError
+from .settings import SessionSettings, cookie_withheld
+from .settings import in_production as in_production  # the settings were defined here
+from .stored import SessionData, StoredState
+from .stores.base import AsyncStore, Store
+from .tokens import is_session_token
 
 __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAccess",
            "cookie_withheld"]
-
-
-# os.environ keeps its variables, encoded, in a dict; os.environ.get("ENV")
-# encodes the key, and when ENV is unset raises and catches KeyError. Reading
-# the dict saves 0.6 us on every request (stack table, every row).
-_ENV_KEY: object = os.environ.encodekey("ENV")
-_PRODUCTION: object = os.environ.encodevalue("production")
-
-
-def in_production() -> bool:
-    """Whether the environment variable ``ENV`` is ``production``, read now, as
-    the original reads ``process.env.ENV`` at every set."""
-    data = getattr(os.environ, "_data", None)
-    if type(data) is dict:
-        return data.get(_ENV_KEY) == _PRODUCTION
-    return os.environ.get("ENV") == "production"  # os.environ replaced by a mapping
-
-
-def session_cookie_options(cookie_options: Mapping[str, object],
-                           secure: bool | None = None) -> dict[str, object]:
-    """The options the session cookie is set with: the original's ``path='/'``,
-    HttpOnly and, when ``ENV`` is ``production`` (or *secure*), Secure,
-    overridden by any of *cookie_options*."""
-    if secure is None:
-        secure = in_production()
-    options: dict[str, object] = {}
-    if "path" not in cookie_options:
-        options["path"] = "/"
-    if "httpOnly" not in cookie_options and "http_only" not in cookie_options:
-        options["httpOnly"] = True
-    if "secure" not in cookie_options:
-        options["secure"] = secure
-    options.update(cookie_options)
-    return options
-
-
-def cookie_withheld(same_site: str | None, fetch_site: str | None, fetch_mode: str | None,
-                    fetch_dest: str | None, method: str) -> bool:
-    """Whether a browser would have withheld a cookie with this ``SameSite``
-    (``"Strict"``, ``"Lax"``, ``"None"`` or ``None`` for unset) from a request
-    with these ``Sec-Fetch-Site``, ``-Mode`` and ``-Dest`` headers and *method*.
-
-    Only a cross-site request loses a cookie: a ``Strict`` one always; a ``Lax``
-    one unless the request is a top-level navigation with a safe method, such as
-    following a link; a ``None`` one never. A cookie without SameSite counts as
-    ``Lax``, as Chromium treats it (Firefox and Safari send it like ``None``, so
-    "withheld" is then the cautious answer), and so does a request without
-    ``Sec-Fetch-Mode`` or ``-Dest``.
-    """
-    if fetch_site != "cross-site" or same_site == "None":
-        return False
-    if same_site == "Strict":
-        return True
-    # RFC 6265bis sec 5.8.3: Lax cookies go with "top-level navigations" by a
-    # "safe" method; Sec-Fetch-Dest says whether the navigation is top-level.
-    return not (fetch_mode == "navigate" and fetch_dest == "document"
-                and method in ("GET", "HEAD"))
-
-
-class SessionSettings:
-    """How a session cookie is read and written: made once, used for every request.
-
-    The middlewares make one at start-up (so a bad name or option fails there)
-    and pass it to every :class:`SessionBase` they make, as ``settings``. The
-    cookie's options are checked once for each value of ``ENV == "production"``.
-    """
-
-    __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "same_site",
-                 "signed")
-
-    def __init__(self, name: str = "_session", *,
-                 accept_token: Callable[[str], bool] = is_session_token,
-                 rolling: bool = True, signed: bool = False,
-                 mint: Callable[[], str] | None = None,
-                 **cookie_options: object) -> None:
-        if not isinstance(name, str):
-            raise TypeError(
-                f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
-                "pass cookie options as keywords: Session(cookies, '_sid', max_age=3600)"
-            )
-        self.name = name
-        self.accept_token = accept_token
-        # A predicate for another shape of token may carry the minter of that shape.
-        if mint is None:
-            mint = getattr(accept_token, "mint", None) or new_token
-        self.mint = mint
-        self.rolling = rolling
-        self.signed = signed
-        self._options = cookie_options
-        self._prepared: dict[bool, CookieOptions] = {}
-        self.same_site = self.options().same_site
-        """The cookie's SameSite (``"Strict"``, ``"Lax"``, ``"None"`` or ``None``)."""
-
-    def cookie_withheld(self, fetch_site: str | None, fetch_mode: str | None,
-                        fetch_dest: str | None, method: str) -> bool:
-        """:func:`cookie_withheld` for this session cookie: what the middlewares
-        pass a :class:`Session` as *cross_site*."""
-        return cookie_withheld(self.same_site, fetch_site, fetch_mode, fetch_dest, method)
-
-    def options(self) -> CookieOptions:
-        """The checked options the cookie is set with now (``ENV`` read now)."""
-        secure = in_production()
-        prepared = self._prepared.get(secure)
-        if prepared is None:
-            prepared = cookie_options(session_cookie_options(self._options, secure))
-            self._prepared[secure] = prepared
-        return prepared
 
 
 _SIGNED = {"signed": True}
@@ -196,12 +93,13 @@ class SessionBase:
     logout) so a token planted by an attacker never gains them.
     """
 
-    __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_token")
+    __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_stored", "_token")
 
     def __init__(self, cookies: CookieAccess, name: str | None = None, *,
                  accept_token: Callable[[str], bool] | None = None,
                  rolling: bool | None = None, cross_site: bool | Callable[[], bool] = False,
                  signed: bool | None = None, mint: Callable[[], str] | None = None,
+                 store: Store | AsyncStore | None = None,
                  settings: SessionSettings | None = None,
                  **cookie_options: object) -> None:
         # Left unset (None), name is "_session", accept_token is_session_token,
@@ -212,12 +110,15 @@ class SessionBase:
                 "_session" if name is None else name,
                 accept_token=is_session_token if accept_token is None else accept_token,
                 rolling=True if rolling is None else rolling,
-                signed=False if signed is None else signed, mint=mint, **cookie_options)
+                signed=False if signed is None else signed, mint=mint, store=store,
+                **cookie_options)
         elif (cookie_options or name is not None or accept_token is not None
-              or rolling is not None or signed is not None or mint is not None):
+              or rolling is not None or signed is not None or mint is not None
+              or store is not None):
             raise TypeError("pass a Session either settings= or a cookie name and options")
         self._cookies = cookies
         self._settings = settings
+        self._stored: StoredState | None = None
         name = settings.name
         if settings.signed:  # signed=True asks for cookies that sign
             incoming = cast("SigningCookieAccess", cookies).get(name, _SIGNED)
@@ -284,7 +185,111 @@ class SessionBase:
         token = self._settings.mint()
         self._write(token)
         self._token, self._new = token, True
+        if self._settings.store is not None:
+            self._state(load=False).restart()
         return token
+
+    # Data on a store: only with store= (see session_middleware.stores).
+
+    @property
+    def store(self) -> Store | AsyncStore | None:
+        """Where the session's data is kept, or ``None`` (the token alone)."""
+        return self._settings.store
+
+    def _state(self, *, load: bool = True) -> StoredState:
+        state = self._stored
+        if state is None:
+            if self._settings.store is None:
+                raise TypeError("this session has no store: give the session middleware (or "
+                                "Session) store=MemoryStore() or store=RedisStore(client)")
+            state = self._stored = StoredState(None if self._new else self._token)
+        if load and not state.loaded:
+            if self._settings.store_is_async:
+                raise SessionNotLoadedError(
+                    "the session's store is asynchronous: await session.load() first")
+            state.take(cast("Store", self._settings.store).load(cast(str, state.origin)))
+        return state
+
+    @property
+    def data(self) -> SessionData:
+        """The session's data, a mapping of JSON values, saved when the response
+        starts if it changed. Loaded on first use; with an asynchronous store,
+        ``await session.load()`` first."""
+        return self._state().data
+
+    @property
+    def user(self) -> str | None:
+        """The id of the user logged in (:meth:`login`), or ``None``. A session
+        the client brought no token for is read from nowhere."""
+        if self._stored is None and self._new:
+            return None
+        return self._state().user
+
+    async def load(self) -> SessionData:
+        """Load the session's data from an asynchronous store (or any store), once,
+        and return it."""
+        state = self._state(load=False)
+        if not state.loaded:
+            store = self._settings.store
+            origin = cast(str, state.origin)
+            if self._settings.store_is_async:
+                state.take(await cast("AsyncStore", store).load(origin))
+            else:
+                state.take(cast("Store", store).load(origin))
+        return state.data
+
+    def login(self, user_id: str) -> str:
+        """Log *user_id* in: a new token first (:meth:`reset`), the data moved to
+        it, the old token's record gone. Returns the new token."""
+        if not isinstance(user_id, str) or not user_id:
+            raise TypeError(f"a user id must be a non-empty str, got {user_id!r}")
+        self._state()
+        token = self.reset()
+        cast(StoredState, self._stored).user = user_id
+        return token
+
+    def logout(self) -> str:
+        """End the session: its record destroyed, its data gone, a new token.
+        Returns the new token."""
+        self._state()
+        token = self.reset()
+        state = cast(StoredState, self._stored)
+        state.data.clear()
+        state.user = None
+        return token
+
+    def save(self) -> None:
+        """Bring a synchronous store up to date (the middlewares call this as the
+        response starts): at most one write, none for an unchanged session."""
+        state = self._stored
+        if state is None:
+            return
+        if self._settings.store_is_async:
+            raise TypeError("the session's store is asynchronous: await session.asave()")
+        store = cast("Store", self._settings.store)
+        writes = state.writes(self._token)
+        for token, user in writes.destroy:
+            store.destroy(token, user)
+        written = writes.save is not None and store.save(
+            writes.save[0], writes.save[1], create=writes.save[2])
+        state.saved(self._token, writes, written)
+
+    async def asave(self) -> None:
+        """:meth:`save`, for an asynchronous store."""
+        state = self._stored
+        if state is None:
+            return
+        store = self._settings.store
+        if not self._settings.store_is_async:
+            self.save()
+            return
+        async_store = cast("AsyncStore", store)
+        writes = state.writes(self._token)
+        for token, user in writes.destroy:
+            await async_store.destroy(token, user)
+        written = writes.save is not None and await async_store.save(
+            writes.save[0], writes.save[1], create=writes.save[2])
+        state.saved(self._token, writes, written)
 
     def __repr__(self) -> str:
         return f"<Session {self.name}={self._token[:8]}... new={self._new}>"

@@ -17,6 +17,7 @@ from cookie_middleware.wsgi import COOKIES_ENVIRON_KEY
 
 from .errors import MissingCookiesError, MissingSessionError
 from .session import CookieAccess, SessionBase, SessionSettings
+from .stores.base import Store, is_async_store
 from .tokens import is_session_token, new_token
 
 if TYPE_CHECKING:
@@ -40,13 +41,14 @@ class Session(SessionBase):
     def middleware(cls, app: WSGIApplication, name: str = "_session", *,
                    accept_token: Callable[[str], bool] = is_session_token,
                    rolling: bool = True, signed: bool = False,
-                   mint: Callable[[], str] | None = None,
+                   mint: Callable[[], str] | None = None, store: Store | None = None,
                    **cookie_options: object) -> SessionMiddleware:
         """Wrap a WSGI *app* so that every request gets a session (read it with
         :func:`~session_middleware.get_session`). Needs the cookies middleware
         outside it: ``app = Cookies.middleware(Session.middleware(app))``."""
         return SessionMiddleware(app, name, accept_token=accept_token, rolling=rolling,
-                                 signed=signed, mint=mint, session_class=cls, **cookie_options)
+                                 signed=signed, mint=mint, store=store, session_class=cls,
+                                 **cookie_options)
 
 
 class SessionMiddleware:
@@ -61,12 +63,17 @@ class SessionMiddleware:
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, signed: bool = False,
                  mint: Callable[[], str] | None = None,
+                 store: Store | None = None,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         check_app(app, 2, "session_middleware.wsgi.SessionMiddleware",
                   "session_middleware.django.SessionMiddleware")
+        if is_async_store(store):
+            raise TypeError("a WSGI app needs a synchronous store: MemoryStore(), or "
+                            "RedisStore(redis.Redis(...)) rather than an asyncio client")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        signed=signed, mint=mint, **cookie_options)
+                                        signed=signed, mint=mint, store=store,
+                                        **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())
         self.app = app
@@ -80,9 +87,17 @@ class SessionMiddleware:
                 "Session.middleware needs Cookies.middleware around it: "
                 "app = Cookies.middleware(Session.middleware(app))"
             )
-        open_session(environ, SESSION_ENVIRON_KEY, cookies, self.settings, self.session_class,
-                     environ)
-        return self.app(environ, start_response)
+        session = open_session(environ, SESSION_ENVIRON_KEY, cookies, self.settings,
+                               self.session_class, environ)
+        if self.settings.store is None:
+            return self.app(environ, start_response)
+
+        def start_response_saving(status: str, headers: list[tuple[str, str]],
+                                  exc_info: Any = None) -> Any:
+            session.save()  # the data, written as the response starts
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start_response_saving)
 
 
 def open_session(held: MutableMapping[str, Any], root: str, cookies: CookieAccess,

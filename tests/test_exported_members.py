@@ -45,8 +45,12 @@ PUBLIC = {
     "cookie_middleware.signing": {"ExpressSigner", "KeygripSigner", "Signer", "sign", "unsign"},
     "session_middleware": {
         "MissingCookiesError", "MissingSessionError", "Session", "SessionDataError",
-        "SessionError", "TOKEN_LENGTH", "get_session", "is_session_token", "new_token",
+        "SessionError", "SessionNotLoadedError", "StoreUnavailableError", "TOKEN_LENGTH",
+        "get_session", "is_session_token", "new_token",
     },
+    "session_middleware.stores": {"MAX_RECORD_BYTES", "AsyncRedisStore", "AsyncStore",
+                                  "MemoryStore", "Record", "RedisStore",
+                                  "SessionDataTooLargeError", "Store"},
     "session_middleware.wsgi": {"SESSION_ENVIRON_KEY", "Session", "SessionMiddleware",
                                 "open_session", "session_in_environ"},
     "session_middleware.asgi": {"SESSION_STATE_KEY", "SessionMiddleware", "session_in_scope"},

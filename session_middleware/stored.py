@@ -1,0 +1,143 @@
+"""A session's data on a store: what it loaded, what changed, what to write.
+
+:class:`StoredState` is the bookkeeping behind ``session.data``, ``user``,
+``login`` and ``logout``. It does no I/O of its own choosing: the session loads
+through the store when asked, and at the response's start the middleware hands
+the store the writes that :meth:`StoredState.writes` lists, at most one save.
+The rules:
+
+- a session is read only when the app touches its data or user, and only when
+  the client sent a token that may have a record (a new token has none);
+- a save happens only when the record changed (compared as JSON, so a change
+  deep inside a value counts), an empty session is never written, and a
+  session that had a record and is now empty loses it;
+- an existing record is updated only if it still exists, so a logout (or
+  ``logout_everywhere``) that finished while this request ran stays in force;
+  two requests saving one session: the later save wins, whole;
+- a new token (``reset``, ``login``, ``logout``) moves the data to a record of
+  its own and destroys the old token's record, so a replayed old cookie finds
+  nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from .stores.base import Record, check_json
+
+__all__ = ["SessionData", "StoredState", "Writes"]
+
+
+class SessionData(MutableMapping[str, Any]):
+    """``session.data``: a mapping of JSON values under ``str`` keys.
+
+    A value is checked as it is assigned (``SessionDataError`` for anything JSON
+    cannot carry); changes inside a value (``data["cart"].append(...)``) count
+    too, since the whole is compared with what was loaded when the response starts.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"session data keys must be str, got {type(key).__name__}: {key!r}")
+        check_json(value, f"session.data[{key!r}]")
+        self._values[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"SessionData({self._values!r})"
+
+
+@dataclass
+class Writes:
+    """What the store must do when the response starts, in this order."""
+
+    destroy: list[tuple[str, str | None]]
+    """Records to remove: (token, user)."""
+    save: tuple[str, Record, bool] | None
+    """The one record to write: (token, record, create)."""
+
+
+class StoredState:
+    """What a session loaded from its store and how it changed since."""
+
+    def __init__(self, origin: str | None) -> None:
+        # The token the request came with, when its record may exist; None for a
+        # token minted here (nothing to read).
+        self.origin = origin
+        self.loaded = origin is None
+        self.record: Record | None = None  # as loaded
+        self.loaded_json = "null"
+        self.data = SessionData({})
+        self.user: str | None = None
+        self.created: float | None = None
+        self.ended: list[tuple[str, str | None]] = []  # records to destroy
+
+    def take(self, record: Record | None) -> None:
+        """The store's answer to the load."""
+        self.loaded = True
+        self.record = record
+        if record is not None:
+            self.data = SessionData(dict(record.data))
+            self.user = record.user
+            self.created = record.created
+            self.loaded_json = _snapshot(record.data, record.user)
+
+    def restart(self) -> None:
+        """The session moved to a new token (login, logout, reset): the old
+        token's record goes (unread, when the app never touched the data), and
+        what was loaded moves to a record of the new token."""
+        if self.origin is not None and (self.record is not None or not self.loaded):
+            self.ended.append((self.origin, None if self.record is None else self.record.user))
+        self.origin = None
+        self.loaded = True
+        self.record = None
+        self.loaded_json = "null"
+        self.created = None
+
+    def saved(self, token: str, writes: Writes, written: bool) -> None:
+        """The store did *writes* (the save only if *written*): start again from there."""
+        self.ended = []
+        if writes.save is not None and written:
+            self.origin = token
+            self.record = writes.save[1]
+            self.created = self.record.created
+            self.loaded_json = _snapshot(self.record.data, self.record.user)
+        elif writes.save is not None:  # the record was gone (a logout elsewhere)
+            self.origin, self.record, self.loaded_json = token, None, "null"
+
+    def writes(self, token: str) -> Writes:
+        """The writes that bring the store up to date for the session's *token*."""
+        if not self.loaded:
+            return Writes(self.ended, None)
+        empty = not self.data and self.user is None
+        snapshot = "null" if empty else _snapshot(dict(self.data), self.user)
+        if snapshot == self.loaded_json:
+            return Writes(self.ended, None)  # unchanged: nothing to write
+        if empty:  # had a record, now holds nothing: it goes
+            user = None if self.record is None else self.record.user
+            return Writes([*self.ended, (token, user)], None)
+        record = Record(dict(self.data), self.user) if self.created is None else Record(
+            dict(self.data), self.user, self.created)
+        return Writes(self.ended, (token, record, self.record is None))
+
+
+def _snapshot(data: dict[str, Any], user: str | None) -> str:
+    return check_json([data, user], "session data")

@@ -1,0 +1,133 @@
+"""What a session store keeps and what it must do, for every store alike.
+
+A store keeps one *record* per session token: the session's data (a JSON
+object), the id of the user logged in, and when the session began. It answers
+four calls, synchronous or asynchronous (coroutines) as the store is:
+
+- ``load(token)``: the record, or ``None``; a read may also extend the idle
+  timeout, in the same round trip;
+- ``save(token, record, create=...)``: with ``create=True`` only if no record
+  exists under *token*, else only if one does, so that a record a logout (or
+  ``logout_everywhere``) removed meanwhile stays removed; returns whether it wrote;
+- ``destroy(token, user)``: remove the record (and the user's claim on it);
+- ``logout_everywhere(user)``: remove every record of *user*, return how many.
+
+Records travel as JSON text made here: no pickle anywhere, and a record that is
+not such JSON reads as no record at all.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..errors import SessionDataError
+
+__all__ = ["MAX_RECORD_BYTES", "AsyncStore", "Record", "SessionDataTooLargeError", "Store",
+           "check_json", "decode_record", "encode_record", "is_async_store", "remaining"]
+
+MAX_RECORD_BYTES = 64 * 1024
+"""The largest record a store takes by default: 64 KiB of JSON."""
+
+
+class SessionDataTooLargeError(SessionDataError):
+    """A session's data, as JSON, is over the store's size cap."""
+
+
+@dataclass
+class Record:
+    """A session's stored state."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    """The session's data: JSON values under ``str`` keys."""
+    user: str | None = None
+    """The id of the user logged in, or ``None``."""
+    created: float = field(default_factory=time.time)
+    """When the session began (seconds since the epoch): the absolute timeout's start."""
+
+
+def check_json(value: object, where: str) -> str:
+    """*value* as JSON text; :class:`SessionDataError` naming *where* for a value
+    that is no JSON (a ``set``, ``bytes``, an object) or that JSON cannot carry
+    faithfully (``NaN``, infinities)."""
+    try:
+        return json.dumps(value, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise SessionDataError(f"{where} must be a JSON value: {error}") from None
+
+
+def encode_record(record: Record, limit: int = MAX_RECORD_BYTES) -> str:
+    """The JSON text a store keeps for *record*; :class:`SessionDataTooLargeError`
+    when it is over *limit* bytes (UTF-8)."""
+    text = check_json({"data": record.data, "user": record.user, "created": record.created},
+                      "session data")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise SessionDataTooLargeError(
+            f"the session's data is {size} bytes as JSON, over the store's limit of {limit}")
+    return text
+
+
+def decode_record(text: str | bytes | None) -> Record | None:
+    """The record in *text*, or ``None`` when there is none. Anything that is not
+    a record this module wrote (not JSON, not an object, a wrong shape) reads as
+    an empty record, never an error: the session starts empty, and its next
+    save replaces it."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return Record()
+    if not isinstance(value, dict):
+        return Record()
+    data, user, created = value.get("data"), value.get("user"), value.get("created")
+    if (not isinstance(data, dict) or not (user is None or isinstance(user, str))
+            or not isinstance(created, (int, float)) or isinstance(created, bool)
+            or not math.isfinite(created)):
+        return Record()
+    return Record(data, user, float(created))
+
+
+def remaining(record: Record, idle_timeout: float, absolute_timeout: float | None,
+              now: float) -> float:
+    """How long *record* may live from *now*: the idle timeout, cut short by the
+    absolute one (``<= 0``: it has expired)."""
+    if absolute_timeout is None:
+        return idle_timeout
+    return min(idle_timeout, record.created + absolute_timeout - now)
+
+
+class Store(Protocol):
+    """A synchronous store (:class:`~session_middleware.stores.MemoryStore`,
+    :class:`~session_middleware.stores.RedisStore` on ``redis.Redis``)."""
+
+    def load(self, token: str) -> Record | None: ...
+
+    def save(self, token: str, record: Record, *, create: bool) -> bool: ...
+
+    def destroy(self, token: str, user: str | None = None) -> None: ...
+
+    def logout_everywhere(self, user: str) -> int: ...
+
+
+class AsyncStore(Protocol):
+    """An asynchronous store (:class:`~session_middleware.stores.RedisStore` on
+    ``redis.asyncio.Redis``): the same calls, as coroutines."""
+
+    async def load(self, token: str) -> Record | None: ...
+
+    async def save(self, token: str, record: Record, *, create: bool) -> bool: ...
+
+    async def destroy(self, token: str, user: str | None = None) -> None: ...
+
+    async def logout_everywhere(self, user: str) -> int: ...
+
+
+def is_async_store(store: object) -> bool:
+    """Whether *store*'s calls are coroutines."""
+    return inspect.iscoroutinefunction(getattr(store, "load", None))

@@ -1,0 +1,130 @@
+"""``MemoryStore``: session records in the process, bounded, expiring in O(1)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from .base import MAX_RECORD_BYTES, Record, decode_record, encode_record, remaining
+
+__all__ = ["DEFAULT_MAX_SESSIONS", "MemoryStore"]
+
+DEFAULT_MAX_SESSIONS = 100_000
+
+
+class MemoryStore:
+    """Session records in a dict of this process: for one process (tests, a
+    single worker, the demo), lost on restart.
+
+    A record lives *idle_timeout* seconds from its last use, and no longer than
+    *absolute_timeout* seconds from the session's start when that is given.
+    Every record has the same idle timeout, so records ordered by last use are
+    ordered by deadline too: expiry pops from the front, O(1) amortized per
+    call, with no sweep. At most *max_entries* records are kept; beyond that the
+    least recently used goes (its session ends), so a flood of logins cannot grow
+    the process without bound. Records are kept as JSON text, as a shared store
+    keeps them, so a request never sees another's objects. Thread-safe; its
+    calls never block, so the ASGI middlewares use it as it is.
+    """
+
+    blocking = False
+    """Its calls never wait for I/O: the ASGI middlewares may call them as they are."""
+
+    def __init__(self, idle_timeout: float = 14 * 24 * 3600, *,
+                 absolute_timeout: float | None = None,
+                 max_entries: int = DEFAULT_MAX_SESSIONS,
+                 max_record_bytes: int = MAX_RECORD_BYTES,
+                 clock: Callable[[], float] = time.time) -> None:
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, got {max_entries}")
+        if idle_timeout <= 0:
+            raise ValueError(f"idle_timeout must be a positive number of seconds, "
+                             f"got {idle_timeout!r}")
+        self.idle_timeout = idle_timeout
+        self.absolute_timeout = absolute_timeout
+        self.max_entries = max_entries
+        self.max_record_bytes = max_record_bytes
+        self._clock = clock
+        # token -> (record JSON, user, deadline), in the order of last use
+        self._records: OrderedDict[str, tuple[str, str | None, float]] = OrderedDict()
+        self._by_user: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire(self._clock())
+            return len(self._records)
+
+    def load(self, token: str) -> Record | None:
+        """The record under *token* (its idle timeout restarts), or ``None``."""
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            entry = self._records.get(token)
+            if entry is None:
+                return None
+            record = decode_record(entry[0])
+            left = -1.0 if record is None else remaining(
+                record, self.idle_timeout, self.absolute_timeout, now)
+            if left <= 0:  # past the absolute timeout
+                self._drop(token)
+                return None
+            self._records[token] = (entry[0], entry[1], now + left)
+            self._records.move_to_end(token)
+            return record
+
+    def save(self, token: str, record: Record, *, create: bool) -> bool:
+        """Write *record*: with *create*, only if *token* has none, else only if
+        it has one. Returns whether it wrote."""
+        text = encode_record(record, self.max_record_bytes)
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            if (token in self._records) == create:
+                return False
+            left = remaining(record, self.idle_timeout, self.absolute_timeout, now)
+            if left <= 0:
+                self._drop(token)
+                return False
+            self._drop(token)
+            self._records[token] = (text, record.user, now + left)
+            if record.user is not None:
+                self._by_user.setdefault(record.user, set()).add(token)
+            while len(self._records) > self.max_entries:
+                self._drop(next(iter(self._records)))  # the least recently used
+            return True
+
+    def destroy(self, token: str, user: str | None = None) -> None:
+        """Remove the record under *token*, if any."""
+        with self._lock:
+            self._drop(token)
+
+    def logout_everywhere(self, user: str) -> int:
+        """End every session of *user*; returns how many there were."""
+        with self._lock:
+            self._expire(self._clock())
+            tokens = self._by_user.pop(user, set())
+            for token in tokens:
+                self._records.pop(token, None)
+            return len(tokens)
+
+    def _drop(self, token: str) -> None:
+        entry = self._records.pop(token, None)
+        if entry is not None and entry[1] is not None:
+            tokens = self._by_user.get(entry[1])
+            if tokens is not None:
+                tokens.discard(token)
+                if not tokens:
+                    del self._by_user[entry[1]]
+
+    def _expire(self, now: float) -> None:
+        # The front is the least recently used; an absolute timeout may have cut a
+        # later record's deadline shorter, and load() catches that one.
+        records = self._records
+        while records:
+            token, (_, _, deadline) = next(iter(records.items()))
+            if deadline > now:
+                return
+            self._drop(token)

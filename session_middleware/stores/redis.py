@@ -1,0 +1,208 @@
+"""``RedisStore``: session records on Redis or Redis Cluster, sync or asyncio.
+
+Every command names one key, so the store works unchanged on a cluster. A
+session is one string key, ``prefix + token``, holding the record's JSON, with
+a TTL: the idle timeout, restarted by each read (``GETEX``, the read's own round
+trip), and cut short by the absolute timeout. A user's sessions are also listed
+in a set, ``prefix + "user:" + user``, for ``logout_everywhere``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import redis.asyncio
+from redis import exceptions
+
+from ..errors import StoreUnavailableError
+from .base import MAX_RECORD_BYTES, Record, decode_record, encode_record, remaining
+
+if TYPE_CHECKING:
+    import redis.asyncio.cluster
+    import redis.cluster
+
+__all__ = ["AsyncRedisStore", "RedisStore"]
+
+T = TypeVar("T")
+
+# What an unreachable server (or cluster) raises; a command's own error (a
+# WRONGTYPE, say) is a bug, not an outage, and passes through.
+_OUTAGES = (exceptions.ConnectionError, exceptions.TimeoutError, exceptions.ClusterDownError,
+            exceptions.MasterDownError, exceptions.TryAgainError,
+            exceptions.SlotNotCoveredError)
+
+
+@contextmanager
+def _outage_as_unavailable(what: str) -> Iterator[None]:
+    try:
+        yield
+    except _OUTAGES as error:
+        raise StoreUnavailableError(f"the session store could not {what}: {error}") from error
+
+
+class _RedisConfig:
+    """What both kinds of store share: their settings, keys and record rules."""
+
+    def __init__(self, client: Any, *, prefix: str = "session:",
+                 idle_timeout: int = 14 * 24 * 3600, absolute_timeout: int | None = None,
+                 max_record_bytes: int = MAX_RECORD_BYTES,
+                 clock: Callable[[], float] = time.time) -> None:
+        if idle_timeout <= 0:
+            raise ValueError(f"idle_timeout must be a positive number of seconds, "
+                             f"got {idle_timeout!r}")
+        self.client = client
+        self.prefix = prefix
+        self.idle_timeout = idle_timeout
+        self.absolute_timeout = absolute_timeout
+        self.max_record_bytes = max_record_bytes
+        self._clock = clock
+
+    def key(self, token: str) -> str:
+        """The key of *token*'s record."""
+        return self.prefix + token
+
+    def user_key(self, user: str) -> str:
+        """The key of the set of *user*'s session tokens."""
+        return f"{self.prefix}user:{user}"
+
+    def _read(self, raw: str | bytes | None) -> tuple[Record | None, bool]:
+        """The record in *raw*, and whether the key must go (past its absolute timeout)."""
+        record = decode_record(raw)
+        if record is None:
+            return None, False
+        if remaining(record, self.idle_timeout, self.absolute_timeout, self._clock()) <= 0:
+            return None, True
+        return record, False
+
+    def _lifetime(self, record: Record) -> int:
+        """Whole seconds *record* may live from now (0: not at all)."""
+        left = remaining(record, self.idle_timeout, self.absolute_timeout, self._clock())
+        return max(0, math.ceil(left))
+
+
+class RedisStore(_RedisConfig):
+    """Session records on Redis, shared by every process and machine.
+
+    ``RedisStore(client, prefix="session:", idle_timeout=..., absolute_timeout=None)``
+    takes a ``redis.Redis`` or ``redis.cluster.RedisCluster``; given a
+    ``redis.asyncio.Redis`` or ``redis.asyncio.cluster.RedisCluster`` it makes an
+    :class:`AsyncRedisStore`, whose calls are coroutines. ``decode_responses``
+    may be either. An unreachable server raises
+    :class:`~session_middleware.errors.StoreUnavailableError`.
+    """
+
+    blocking = True
+    """Its calls wait for the server: an ASGI app takes an asyncio client instead."""
+
+    @overload
+    def __new__(cls, client: redis.Redis | redis.cluster.RedisCluster,
+                **options: Any) -> RedisStore: ...
+
+    # One name for every client, as redis-py users expect; an asyncio client makes
+    # the asyncio store, which mypy accepts only with this ignore.
+    @overload
+    def __new__(  # type: ignore[misc]
+            cls, client: redis.asyncio.Redis | redis.asyncio.cluster.RedisCluster,
+            **options: Any) -> AsyncRedisStore: ...
+
+    def __new__(cls, client: Any, **options: Any) -> Any:
+        if isinstance(client, (redis.asyncio.Redis, redis.asyncio.RedisCluster)):
+            return AsyncRedisStore(client, **options)
+        return super().__new__(cls)
+
+    def load(self, token: str) -> Record | None:
+        """The record under *token*, its idle timeout restarted: one round trip."""
+        with _outage_as_unavailable("load a session"):
+            record, expired = self._read(self.client.getex(self.key(token),
+                                                           ex=self.idle_timeout))
+            if expired:
+                self.client.delete(self.key(token))
+        return record
+
+    def save(self, token: str, record: Record, *, create: bool) -> bool:
+        """Write *record*: with *create* only if *token* has none, else only if it
+        has one (a logout meanwhile stays in force). Returns whether it wrote."""
+        text = encode_record(record, self.max_record_bytes)
+        lifetime = self._lifetime(record)
+        if not lifetime:
+            return False
+        with _outage_as_unavailable("save a session"):
+            written = bool(self.client.set(self.key(token), text, ex=lifetime,
+                                           nx=create, xx=not create))
+            if written and record.user is not None and create:
+                self.client.sadd(self.user_key(record.user), token)
+        return written
+
+    def destroy(self, token: str, user: str | None = None) -> None:
+        """Remove the record under *token* (and its place in *user*'s set)."""
+        with _outage_as_unavailable("end a session"):
+            self.client.delete(self.key(token))
+            if user is not None:
+                self.client.srem(self.user_key(user), token)
+
+    def logout_everywhere(self, user: str) -> int:
+        """End every session of *user*; returns how many were still alive."""
+        with _outage_as_unavailable("end a user's sessions"):
+            tokens = self.client.smembers(self.user_key(user))
+            ended = sum(int(self.client.delete(self.key(_text(token)))) for token in tokens)
+            self.client.delete(self.user_key(user))
+        return ended
+
+
+class AsyncRedisStore(_RedisConfig):
+    """:class:`RedisStore` on an asyncio client: the same calls, as coroutines.
+    Made by ``RedisStore(client)`` for a ``redis.asyncio`` client."""
+
+    async def load(self, token: str) -> Record | None:
+        """The record under *token*, its idle timeout restarted: one round trip."""
+        with _outage_as_unavailable("load a session"):
+            record, expired = self._read(await self.client.getex(self.key(token),
+                                                                 ex=self.idle_timeout))
+            if expired:
+                await self.client.delete(self.key(token))
+        return record
+
+    async def save(self, token: str, record: Record, *, create: bool) -> bool:
+        """As :meth:`RedisStore.save`."""
+        text = encode_record(record, self.max_record_bytes)
+        lifetime = self._lifetime(record)
+        if not lifetime:
+            return False
+        with _outage_as_unavailable("save a session"):
+            written = bool(await self.client.set(self.key(token), text, ex=lifetime,
+                                                 nx=create, xx=not create))
+            if written and record.user is not None and create:
+                await self.client.sadd(self.user_key(record.user), token)
+        return written
+
+    async def destroy(self, token: str, user: str | None = None) -> None:
+        """As :meth:`RedisStore.destroy`."""
+        with _outage_as_unavailable("end a session"):
+            await self.client.delete(self.key(token))
+            if user is not None:
+                await self.client.srem(self.user_key(user), token)
+
+    async def logout_everywhere(self, user: str) -> int:
+        """As :meth:`RedisStore.logout_everywhere`."""
+        with _outage_as_unavailable("end a user's sessions"):
+            tokens = await _awaited(self.client.smembers(self.user_key(user)))
+            ended = 0
+            for token in tokens:
+                ended += int(await self.client.delete(self.key(_text(token))))
+            await self.client.delete(self.user_key(user))
+        return ended
+
+
+async def _awaited(value: Awaitable[T] | T) -> T:
+    # redis-py types some asyncio commands as returning either.
+    if isinstance(value, Awaitable):
+        return await value
+    return value
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("ascii") if isinstance(value, bytes) else value

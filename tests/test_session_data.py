@@ -1,0 +1,302 @@
+"""Session data on a store, through the middlewares: ``session.data``, ``user``,
+``login``, ``logout``, what is written when, and the races."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from webob import Request, Response
+from webob.dec import wsgify
+
+from cookie_middleware import Cookies, get_cookies
+from cookie_middleware.asgi import CookiesMiddleware
+from session_middleware import (
+    Session,
+    SessionDataError,
+    SessionNotLoadedError,
+    get_session,
+    new_token,
+)
+from session_middleware.asgi import SessionMiddleware
+from session_middleware.stores import MemoryStore, Record
+from tests.asgi_driver import request as asgi_request
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts its calls, by name."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.calls: list[str] = []
+
+    def load(self, token: str) -> Record | None:
+        self.calls.append("load")
+        return super().load(token)
+
+    def save(self, token: str, record: Record, *, create: bool) -> bool:
+        self.calls.append("save" if not create else "create")
+        return super().save(token, record, create=create)
+
+    def destroy(self, token: str, user: str | None = None) -> None:
+        self.calls.append("destroy")
+        super().destroy(token, user)
+
+
+Handler = Callable[[Session], object]
+
+
+def wsgi_app(store: Any, handler: Handler) -> Any:
+    @wsgify
+    def view(request: Request) -> Response:
+        return Response(json.dumps(handler(get_session(request))))
+
+    return Cookies.middleware(Session.middleware(view, store=store))
+
+
+def visit(app: Any, token: str | None = None) -> tuple[Any, str]:
+    """One request (with the session cookie *token*): what the handler returned,
+    and the token the response left the browser with."""
+    headers = {"Cookie": f"_session={token}"} if token else {}
+    response = Request.blank("/", headers=headers).get_response(app)
+    cookie = next(v for v in response.headers.getall("Set-Cookie") if v.startswith("_session="))
+    return json.loads(response.body), cookie.split(";", 1)[0].removeprefix("_session=")
+
+
+def test_data_lasts_from_request_to_request() -> None:
+    store = CountingStore()
+
+    def count(session: Session) -> object:
+        session.data["visits"] = session.data.get("visits", 0) + 1
+        return session.data["visits"]
+
+    app = wsgi_app(store, count)
+    first, token = visit(app)
+    second, _ = visit(app, token)
+    assert (first, second) == (1, 2)
+    assert store.calls == ["create", "load", "save"]  # a new token is read from nowhere
+
+
+def test_an_unchanged_session_costs_one_read_and_an_untouched_one_nothing() -> None:
+    store = CountingStore()
+    app = wsgi_app(store, lambda session: session.data.setdefault("n", 1))
+    _, token = visit(app)
+    store.calls.clear()
+    visit(app, token)
+    assert store.calls == ["load"]  # unchanged: no write
+    store.calls.clear()
+    visit(wsgi_app(store, lambda session: session.token[:4]), token)
+    assert store.calls == []  # never touched: no round trip at all
+
+
+def test_a_change_deep_inside_a_value_is_saved() -> None:
+    store = MemoryStore()
+    app = wsgi_app(store, lambda session: session.data.setdefault("cart", []))
+    _, token = visit(app)
+    visit(wsgi_app(store, lambda session: session.data["cart"].append("book")), token)
+    assert visit(app, token)[0] == ["book"]
+
+
+def test_an_empty_session_is_never_written() -> None:
+    store = CountingStore()
+    visit(wsgi_app(store, lambda session: dict(session.data)))
+    assert store.calls == []
+    assert len(store) == 0
+
+
+def test_login_moves_the_data_and_the_old_cookie_finds_nothing() -> None:
+    store = MemoryStore()
+    _, anonymous = visit(wsgi_app(store, lambda session: session.data.update(cart=[1])))
+
+    def log_in(session: Session) -> object:
+        return session.login("ada")
+
+    _, token = visit(wsgi_app(store, log_in), anonymous)
+    assert token != anonymous
+    who = wsgi_app(store, lambda session: [session.user, dict(session.data)])
+    assert visit(who, token)[0] == ["ada", {"cart": [1]}]
+    assert visit(who, anonymous)[0] == [None, {}]  # the replayed old cookie: nothing
+
+
+def test_logout_destroys_the_record() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
+    _, after = visit(wsgi_app(store, lambda session: session.logout()), token)
+    assert after != token
+    who = wsgi_app(store, lambda session: session.user)
+    assert visit(who, token)[0] is None
+    assert visit(who, after)[0] is None
+    assert len(store) == 0
+
+
+def _session_for(store: Any, token: str) -> Session:
+    return Session(Cookies(Request.blank("/", headers={"Cookie": f"_session={token}"})),
+                   store=store)
+
+
+def test_a_logout_during_a_slow_request_stays_in_force() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
+    slow = _session_for(store, token)
+    slow.data["seen"] = True  # the slow request loaded the session and changed it
+    fast = _session_for(store, token)
+    fast.logout()
+    fast.save()  # the logout's response starts first
+    slow.save()  # then the slow request's: it must not bring the record back
+    assert store.load(token) is None
+
+
+def test_logout_everywhere_during_a_slow_request_stays_in_force() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
+    slow = _session_for(store, token)
+    slow.data["seen"] = True
+    assert store.logout_everywhere("ada") == 1
+    slow.save()
+    assert store.load(token) is None
+
+
+def test_two_saves_of_one_session_the_later_wins_whole() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(a=0, b=0)))
+    first, second = _session_for(store, token), _session_for(store, token)
+    first.data["a"] = 1
+    second.data["b"] = 2
+    first.save()
+    second.save()
+    loaded = store.load(token)
+    assert loaded is not None
+    assert loaded.data == {"a": 0, "b": 2}  # the documented rule: last write wins, whole
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param({1, 2}, id="set"),
+    pytest.param(b"bytes", id="bytes"),
+    pytest.param(float("nan"), id="nan"),
+    pytest.param(object(), id="object"),
+])
+def test_only_json_values_are_taken(value: object) -> None:
+    session = Session(Cookies(Request.blank("/")), store=MemoryStore())
+    with pytest.raises(SessionDataError, match=r"session.data\['x'\] must be a JSON value"):
+        session.data["x"] = value
+    assert dict(session.data) == {}
+
+
+def test_a_session_without_a_store_says_how_to_get_one() -> None:
+    session = Session(Cookies(Request.blank("/")))
+    with pytest.raises(TypeError, match="this session has no store: give the session middleware"):
+        session.data  # noqa: B018
+
+
+def test_a_visitor_without_a_cookie_is_nobody_without_a_read() -> None:
+    store = CountingStore()
+    assert visit(wsgi_app(store, lambda session: session.user))[0] is None
+    assert store.calls == []
+
+
+# ASGI: the same rules, with an asynchronous store or the memory store.
+
+class AsyncMemoryStore:
+    """A MemoryStore behind coroutines: what an asyncio store looks like."""
+
+    def __init__(self) -> None:
+        self.inner = MemoryStore()
+
+    async def load(self, token: str) -> Record | None:
+        return self.inner.load(token)
+
+    async def save(self, token: str, record: Record, *, create: bool) -> bool:
+        return self.inner.save(token, record, create=create)
+
+    async def destroy(self, token: str, user: str | None = None) -> None:
+        self.inner.destroy(token, user)
+
+    async def logout_everywhere(self, user: str) -> int:
+        return self.inner.logout_everywhere(user)
+
+
+def asgi_app(store: Any, handler: Callable[[Session], Any]) -> Any:
+    async def view(scope: Any, receive: Any, send: Any) -> None:
+        result = await handler(get_session(scope))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": json.dumps(result).encode()})
+
+    return CookiesMiddleware(SessionMiddleware(view, store=store))
+
+
+def asgi_visit(app: Any, token: str | None = None) -> tuple[Any, str]:
+    headers = [(b"cookie", f"_session={token}".encode())] if token else []
+    reply = asgi_request(app, headers=headers)
+    cookie = next(v for v in reply.set_cookies if v.startswith("_session="))
+    return json.loads(reply.body), cookie.split(";", 1)[0].removeprefix("_session=")
+
+
+@pytest.mark.parametrize("store", [pytest.param(MemoryStore, id="memory"),
+                                   pytest.param(AsyncMemoryStore, id="asyncio")])
+def test_asgi_data_login_and_logout(store: Callable[[], Any]) -> None:
+    backing = store()
+
+    async def count(session: Session) -> object:
+        data = await session.load()
+        data["n"] = data.get("n", 0) + 1
+        return data["n"]
+
+    async def log_in(session: Session) -> object:
+        await session.load()
+        return session.login("ada")
+
+    async def who(session: Session) -> object:
+        await session.load()
+        return session.user
+
+    assert asgi_visit(asgi_app(backing, count))[0] == 1
+    _, token = asgi_visit(asgi_app(backing, count))
+    assert asgi_visit(asgi_app(backing, count), token)[0] == 2
+    _, logged_in = asgi_visit(asgi_app(backing, log_in), token)
+    assert asgi_visit(asgi_app(backing, who), logged_in)[0] == "ada"
+    assert asgi_visit(asgi_app(backing, who), token)[0] is None
+
+
+def test_an_asyncio_store_wants_load_awaited_first() -> None:
+    async def touch(session: Session) -> object:
+        try:
+            session.data["x"] = 1
+        except SessionNotLoadedError as error:
+            return str(error)
+        return "no error"
+
+    message = asgi_visit(asgi_app(AsyncMemoryStore(), touch), new_token())[0]
+    assert message == "the session's store is asynchronous: await session.load() first"
+
+
+def test_a_blocking_store_is_refused_under_asgi(redis_url: str) -> None:
+    import redis
+
+    from session_middleware.stores import RedisStore
+
+    with pytest.raises(TypeError, match="blocks, and would block the event loop"):
+        SessionMiddleware(lambda scope, receive, send: None,  # type: ignore[arg-type,return-value]
+                          store=RedisStore(redis.Redis.from_url(redis_url)))
+
+
+def test_an_asyncio_store_is_refused_under_wsgi() -> None:
+    with pytest.raises(TypeError, match="a WSGI app needs a synchronous store"):
+        Session.middleware(lambda environ, start_response: [],
+                           store=AsyncMemoryStore())  # type: ignore[arg-type]
+
+
+def test_cookies_set_by_the_app_stay_beside_the_session() -> None:
+    @wsgify
+    def view(request: Request) -> Response:
+        get_cookies(request).set("theme", "dark")
+        get_session(request).data["a"] = 1
+        return Response("ok")
+
+    app = Cookies.middleware(Session.middleware(view, store=MemoryStore()))
+    response = Request.blank("/").get_response(app)
+    assert [v.split("=")[0] for v in response.headers.getall("Set-Cookie")] == [
+        "_session", "theme"]
+    assert asyncio.iscoroutinefunction(Session.load)

@@ -1,0 +1,207 @@
+"""The stores alone: MemoryStore, and RedisStore on a real redis-server, sync and
+asyncio, against one table of expectations."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from session_middleware import StoreUnavailableError
+from session_middleware.stores import MemoryStore, Record, SessionDataTooLargeError
+from tests.services import free_port
+
+TOKEN = "t" * 256
+OTHER = "o" * 256
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(value: Any) -> Any:
+    """A store call's result, awaited when the store is asynchronous."""
+    return asyncio.run(value) if inspect.iscoroutine(value) else value
+
+
+class Kind:
+    """A way to make a store, and to look behind it."""
+
+    def __init__(self, make: Callable[..., Any], raw: Callable[[str], Any] | None) -> None:
+        self.make = make
+        self.raw = raw
+
+
+@pytest.fixture(params=["memory", "redis", "redis-asyncio"])
+def kind(request: pytest.FixtureRequest) -> Iterator[Kind]:
+    if request.param == "memory":
+        yield Kind(lambda **options: MemoryStore(**options), None)
+        return
+    import redis
+    import redis.asyncio
+
+    from session_middleware.stores import RedisStore
+
+    url = request.getfixturevalue("redis_url")
+    sync_client = redis.Redis.from_url(url)
+    sync_client.flushdb()
+    if request.param == "redis":
+        yield Kind(lambda **options: RedisStore(sync_client, **options), sync_client.get)
+    else:
+        # A fresh asyncio client per call: asyncio.run() gives every call its own loop.
+        class PerLoop:
+            def __getattr__(self, name: str) -> Any:
+                async def command(*args: Any, **kwargs: Any) -> Any:
+                    async with redis.asyncio.Redis.from_url(url) as client:
+                        return await getattr(client, name)(*args, **kwargs)
+                return command
+
+        def make(**options: Any) -> Any:
+            store = RedisStore(redis.asyncio.Redis.from_url(url), **options)
+            store.client = PerLoop()
+            return store
+
+        yield Kind(make, sync_client.get)
+    sync_client.close()
+
+
+def test_save_creates_and_updates_as_asked(kind: Kind) -> None:
+    store = kind.make()
+    record = Record({"cart": [1, 2]}, "ada")
+    assert run(store.load(TOKEN)) is None
+    assert run(store.save(TOKEN, record, create=False)) is False  # nothing to update
+    assert run(store.save(TOKEN, record, create=True)) is True
+    assert run(store.save(TOKEN, record, create=True)) is False  # already there
+    loaded = run(store.load(TOKEN))
+    assert (loaded.data, loaded.user, loaded.created) == ({"cart": [1, 2]}, "ada", record.created)
+    assert run(store.save(TOKEN, Record({"cart": []}, "ada", record.created), create=False))
+    assert run(store.load(TOKEN)).data == {"cart": []}
+
+
+def test_a_destroyed_record_is_not_brought_back_by_an_update(kind: Kind) -> None:
+    store = kind.make()
+    run(store.save(TOKEN, Record({"a": 1}, "ada"), create=True))
+    run(store.destroy(TOKEN, "ada"))
+    assert run(store.save(TOKEN, Record({"a": 2}, "ada"), create=False)) is False
+    assert run(store.load(TOKEN)) is None
+
+
+def test_logout_everywhere_ends_every_session_of_the_user(kind: Kind) -> None:
+    store = kind.make()
+    run(store.save(TOKEN, Record({}, "ada"), create=True))
+    run(store.save(OTHER, Record({}, "ada"), create=True))
+    run(store.save("b" * 256, Record({}, "bob"), create=True))
+    assert run(store.logout_everywhere("ada")) == 2
+    assert run(store.load(TOKEN)) is None
+    assert run(store.load(OTHER)) is None
+    assert run(store.load("b" * 256)) is not None
+    assert run(store.logout_everywhere("ada")) == 0
+
+
+@pytest.mark.parametrize("kind", ["redis", "redis-asyncio"], indirect=True)
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"not json", id="not-json"),
+    pytest.param(b"[1, 2]", id="not-an-object"),
+    pytest.param(b'{"data": 1, "user": null, "created": 1}', id="data-not-an-object"),
+    pytest.param(b'{"data": {}, "user": 7, "created": 1}', id="user-not-a-str"),
+    pytest.param(b'{"data": {}, "user": null, "created": "x"}', id="created-not-a-number"),
+    pytest.param(b"\xff\xfe", id="not-utf8"),
+])
+def test_a_record_that_is_not_ours_reads_as_empty_and_is_replaced(kind: Kind, raw: bytes) -> None:
+    assert kind.raw is not None
+    store = kind.make()
+    kind.raw.__self__.set(store.key(TOKEN), raw)  # type: ignore[attr-defined]
+    loaded = run(store.load(TOKEN))
+    assert (loaded.data, loaded.user) == ({}, None)
+    assert run(store.save(TOKEN, Record({"ok": True}), create=False)) is True
+    assert json.loads(kind.raw(store.key(TOKEN)))["data"] == {"ok": True}
+
+
+def test_the_size_cap_fails_the_save_and_writes_nothing(kind: Kind) -> None:
+    store = kind.make(max_record_bytes=1024)
+    with pytest.raises(SessionDataTooLargeError, match="over the store's limit of 1024"):
+        run(store.save(TOKEN, Record({"blob": "x" * 2000}), create=True))
+    assert run(store.load(TOKEN)) is None
+
+
+def test_idle_and_absolute_timeouts() -> None:
+    clock = Clock()
+    store = MemoryStore(100, absolute_timeout=250, clock=clock)
+    store.save(TOKEN, Record({}, None, clock.now), create=True)
+    clock.now += 90
+    assert store.load(TOKEN) is not None  # used: the idle timeout restarts
+    clock.now += 90
+    assert store.load(TOKEN) is not None
+    clock.now += 101
+    assert store.load(TOKEN) is None  # idle too long
+    store.save(OTHER, Record({}, None, clock.now), create=True)
+    for _ in range(3):
+        clock.now += 80
+        assert store.load(OTHER) is not None
+    clock.now += 80
+    assert store.load(OTHER) is None  # 320 s after it began: past the absolute timeout
+    assert len(store) == 0
+
+
+def test_the_memory_store_is_bounded() -> None:
+    store = MemoryStore(max_entries=2)
+    for index in range(3):
+        store.save(str(index) * 256, Record({}, "ada"), create=True)
+    assert len(store) == 2
+    assert store.load("0" * 256) is None  # the least recently used went
+    assert store.logout_everywhere("ada") == 2
+
+
+def test_redis_keys_expire_by_themselves(redis_url: str) -> None:
+    import redis
+
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    clock = Clock()
+    store = RedisStore(client, idle_timeout=600, absolute_timeout=900, clock=clock)
+    store.save(TOKEN, Record({}, None, clock.now), create=True)
+    assert 590 <= client.ttl(store.key(TOKEN)) <= 600
+    clock.now += 800  # 100 s of the absolute timeout left: the TTL says so
+    store.save(TOKEN, Record({"a": 1}, None, clock.now - 800), create=False)
+    assert 90 <= client.ttl(store.key(TOKEN)) <= 100
+    clock.now += 200
+    assert store.load(TOKEN) is None
+    assert client.exists(store.key(TOKEN)) == 0
+    client.close()
+
+
+def test_an_unreachable_redis_raises_store_unavailable() -> None:
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=1,
+                         retry=Retry(NoBackoff(), 0))
+    store = RedisStore(client)
+    with pytest.raises(StoreUnavailableError, match="could not load a session"):
+        store.load(TOKEN)
+    with pytest.raises(StoreUnavailableError, match="could not save a session"):
+        store.save(TOKEN, Record({"a": 1}), create=True)
+
+
+def test_an_asyncio_client_makes_an_asyncio_store() -> None:
+    import redis
+    import redis.asyncio
+
+    from session_middleware.stores import AsyncRedisStore, RedisStore
+
+    assert type(RedisStore(redis.Redis())) is RedisStore
+    assert type(RedisStore(redis.asyncio.Redis())) is AsyncRedisStore
