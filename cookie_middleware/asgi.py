@@ -64,6 +64,7 @@ class CookiesMiddleware:
     def __init__(self, app: AnyApp, *, trust_proxy: bool = False,
                  signer: Signer | None = None, cookies_class: type[Cookies] = Cookies) -> None:
         check_app(app, 3, "cookie_middleware.asgi.CookiesMiddleware",
+                  "Cookies.middleware(app) (cookie_middleware.wsgi)",
                   "cookie_middleware.django.CookiesMiddleware")
         self.app = app
         self.trust_proxy = trust_proxy
@@ -106,7 +107,8 @@ def cookies_in_scope(scope: Scope) -> Cookies:
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
             "no Cookies on this request: add cookie_middleware.asgi.CookiesMiddleware "
-            "to the ASGI app"
+            "to the ASGI app (Django: 'cookie_middleware.django.CookiesMiddleware' in "
+            "settings.MIDDLEWARE)"
         )
     return cookies
 

@@ -25,17 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping, MutableMapping
 from http.cookies import Morsel
-from typing import Any
+from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 
+from ._js import decode_uri_component
 from .asgi import COOKIES_STATE_KEY
 from .exchange import environ_of, scope_of
-from .signing import Signer
+from .signing import ExpressSigner, KeygripSigner, Signer
 from .wsgi import COOKIES_ENVIRON_KEY, Cookies
 
-__all__ = ["CookiesMiddleware"]
+__all__ = ["CookiesMiddleware", "setting", "setting_class"]
 
 # Django's own types are not imported: its request and response are used only
 # through META/environ/scope and ``cookies``, so this module type-checks
@@ -57,31 +60,83 @@ def _where(request: Any) -> tuple[Mapping[str, Any], MutableMapping[str, Any], s
     return scope, state, COOKIES_STATE_KEY
 
 
+T = TypeVar("T")
+
+
+def setting(options: Mapping[str, Any], setting_name: str, key: str,
+            kind: type[T] | tuple[type, ...], default: T) -> T:
+    """``options[key]`` of Django setting *setting_name*, checked to be a *kind*
+    (a ``bool`` must be ``True`` or ``False``: settings read from the environment
+    as ``"false"`` would otherwise count as true)."""
+    value = options.get(key, default)
+    if value is not default and not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise TypeError(f"{setting_name}[{key!r}] must be a {names}, "
+                        f"got {type(value).__name__}: {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def setting_class(options: Mapping[str, Any], setting_name: str, key: str,
+                  base: type[T]) -> type[T]:
+    """A class setting: the class, or its dotted path as Django settings name classes."""
+    value = options.get(key, base)
+    if isinstance(value, str):
+        value = import_string(value)
+    if not (isinstance(value, type) and issubclass(value, base)):
+        raise TypeError(f"{setting_name}[{key!r}] must be {base.__name__} or a subclass "
+                        f"(or its dotted path), got {value!r}")
+    return value
+
+
 class _SetCookie(Morsel[str]):
     """One Set-Cookie header, written as given: Django writes each entry of
     ``response.cookies`` with ``output(header="")``. Its key and coded value are
-    the cookie's, so ``django.test.Client`` sends the cookie back."""
+    the cookie's, so ``django.test.Client`` sends the cookie back.
+
+    Should a Django middleware above set a cookie of the same name with
+    ``response.set_cookie`` (or ``delete_cookie``), Django reuses this entry
+    through :meth:`set`: from then on it is Django's cookie, written by Django.
+    """
 
     def __init__(self, header: str) -> None:
         super().__init__()
-        pair = header.split(";", 1)[0]
-        name, _, value = pair.partition("=")
-        self.set(name, value, value)
-        self._header = header
+        name, _, value = header.split(";", 1)[0].partition("=")
+        # Morsel.set refuses names such as "version", "path" or "expires", which
+        # are cookie names as good as any: set the three fields it would set.
+        self._key = name
+        self._value = decode_uri_component(value)
+        self._coded_value = value
+        self._header: str | None = header
+
+    def set(self, key: str, val: str, coded_val: str) -> None:
+        self._header = None
+        super().set(key, val, coded_val)
 
     def OutputString(self, attrs: Container[str] | None = None) -> str:
-        return self._header
+        return super().OutputString(attrs) if self._header is None else self._header
 
     def output(self, attrs: Container[str] | None = None, header: str = "Set-Cookie:") -> str:
+        if self._header is None:
+            return super().output(attrs, header)
         return f"{header} {self._header}" if header else self._header
+
+    # Pickled and copied with its header: Django's cache middleware pickles responses.
+    def __getstate__(self) -> dict[str, Any]:
+        return {**super().__getstate__(), "header": self._header}  # type: ignore[misc]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)  # type: ignore[misc]
+        self._header = state.get("header")
 
 
 def _add_set_cookie_headers(response: Any, headers: list[str]) -> None:
     """Add *headers* (Set-Cookie values) to a Django *response*, after its own.
 
-    The last header of each cookie name is keyed by that name, so a test
-    client keeps the cookie's latest value; any other gets a key of its own,
-    so that no header, the app's own among them, replaces another."""
+    The last header of each cookie name is keyed by that name, so that a later
+    response's cookie of that name replaces it in a test client's jar; any
+    earlier header of the same name (``set`` without overwrite) gets a key of
+    its own, so that no header, the app's own among them, replaces another.
+    (``django.test.Client`` keeps such extra entries and sends them back too.)"""
     cookies = response.cookies
     last = {header.split("=", 1)[0]: index for index, header in enumerate(headers)}
     for index, header in enumerate(headers):
@@ -112,9 +167,11 @@ class CookiesMiddleware:
             raise TypeError(f"unknown COOKIE_MIDDLEWARE setting(s) {unknown!r}: "
                             "expected trust_proxy, signer or cookies_class")
         self.get_response = get_response
-        self.trust_proxy: bool = options.get("trust_proxy", False)
-        self.signer: Signer | None = options.get("signer")
-        self.cookies_class: type[Cookies] = options.get("cookies_class", Cookies)
+        self.trust_proxy = setting(options, "COOKIE_MIDDLEWARE", "trust_proxy", bool, False)
+        self.signer: Signer | None = setting(options, "COOKIE_MIDDLEWARE", "signer",
+                                             (ExpressSigner, KeygripSigner), None)
+        self.cookies_class = setting_class(options, "COOKIE_MIDDLEWARE", "cookies_class",
+                                           Cookies)
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
@@ -134,14 +191,20 @@ class CookiesMiddleware:
         if self.async_mode:
             return self._call_async(request)
         cookies = self._open(request)
-        response = self.get_response(request)
-        if cookies is not None:
-            _add_set_cookie_headers(response, cookies.seal())
-        return response
+        return self._close(cookies, self.get_response(request))
 
     async def _call_async(self, request: Any) -> Any:
         cookies = self._open(request)
-        response = await self.get_response(request)
-        if cookies is not None:
-            _add_set_cookie_headers(response, cookies.seal())
+        return self._close(cookies, await self.get_response(request))
+
+    @staticmethod
+    def _close(cookies: Cookies | None, response: Any) -> Any:
+        pending = [] if cookies is None else cookies.seal()
+        if pending:
+            _add_set_cookie_headers(response, pending)
+            # As Django's own session middleware does: a cache must keep this
+            # response per Cookie header (and Django's cache middleware keeps no
+            # cookie-less request's response that sets cookies), else one
+            # visitor's Set-Cookie would be replayed to the next.
+            patch_vary_headers(response, ("Cookie",))
         return response

@@ -206,20 +206,33 @@ def header_sync(response: object) -> HeaderSync:
     )
 
 
-def check_app(app: object, arguments: int, middleware: str, django_class: str) -> None:
+def check_app(app: object, arguments: int, middleware: str, other: str,
+              django_class: str) -> None:
     """Refuse, at start-up, an *app* that cannot take the *arguments* a WSGI (2)
-    or ASGI (3) app takes: above all Django's ``get_response(request)``, which
-    Django passes a *middleware* class put in ``settings.MIDDLEWARE`` by mistake;
-    the message names *django_class*, the one to put there instead. An app whose
-    signature cannot be read is taken on trust."""
+    or ASGI (3) app takes, with a message that says what to use: *other* (the
+    middleware of the other kind) for an app of the other kind, *django_class*
+    for Django's ``get_response(request)``, which Django passes a *middleware*
+    class put in ``settings.MIDDLEWARE`` by mistake. An app whose signature
+    cannot be read is taken on trust."""
     try:
         signature = inspect.signature(app)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return
+    if _binds(signature, arguments):
+        return
+    kind, other_kind = ("a WSGI", "an ASGI") if arguments == 2 else ("an ASGI", "a WSGI")
+    if _binds(signature, 1):
+        hint = ("it looks like Django's get_response: in Django's settings.MIDDLEWARE, "
+                f"use {django_class!r} instead")
+    else:
+        hint = f"for {other_kind} app, use {other} instead"
+    raise TypeError(f"{middleware} wraps {kind} app, called with {arguments} arguments, "
+                    f"but {app!r} takes {signature}; {hint}")
+
+
+def _binds(signature: inspect.Signature, arguments: int) -> bool:
     try:
         signature.bind(*range(arguments))
     except TypeError:
-        raise TypeError(
-            f"{middleware} wraps an app called with {arguments} arguments, but {app!r} takes "
-            f"{signature}; in Django's settings.MIDDLEWARE, use {django_class!r} instead"
-        ) from None
+        return False
+    return True

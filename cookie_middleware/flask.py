@@ -49,7 +49,9 @@ class CookiesExtension:
         has the cookies middleware already (two would be harmless, but it is a
         mistake worth knowing of)."""
         if EXTENSION_KEY in app.extensions:
-            raise RuntimeError("CookiesExtension is already set up on this app")
+            raise RuntimeError(
+                "CookiesExtension is already set up on this app (SessionExtension sets one up "
+                "when it comes first: set up CookiesExtension(app, ...) before it)")
         middleware = CookiesMiddleware(app.wsgi_app, trust_proxy=self.trust_proxy,
                                        signer=self.signer, cookies_class=self.cookies_class)
         # Flask's documented way to add WSGI middleware; mypy sees a method.

@@ -2,7 +2,8 @@
 
 The include adds a tween that gives every request a :class:`Cookies` (read it
 with ``get_cookies(request)``) and appends the pending cookies to the response's
-headers as the tween returns it, byte for byte what the WSGI middleware writes.
+headers after the app's own response callbacks have run (they may set cookies
+too), byte for byte what the WSGI middleware writes.
 Settings (from the ``.ini`` file or ``Configurator(settings=...)``):
 
 - ``cookie_middleware.trust_proxy``: count ``X-Forwarded-Proto: https`` as https
@@ -41,7 +42,7 @@ def setting_flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:
     value = settings.get(key, default)
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = str(value).strip().lower()  # an .ini file's "true", " False", "1"
     if text in ("true", "yes", "on", "1"):
         return True
     if text in ("false", "no", "off", "0"):
@@ -52,6 +53,10 @@ def setting_flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:
 def cookies_tween_factory(handler: Handler, registry: Any) -> Handler:
     """The tween: a fresh :class:`Cookies` per request, written on the response."""
     settings: Mapping[str, Any] = registry.settings or {}
+    unknown = sorted(key for key in settings if key.startswith("cookie_middleware.")
+                     and key not in ("cookie_middleware.trust_proxy", "cookie_middleware.signer"))
+    if unknown:
+        raise ValueError(f"unknown setting(s) {unknown!r}")
     trust_proxy = setting_flag(settings, "cookie_middleware.trust_proxy", False)
     signer = settings.get("cookie_middleware.signer")
     if signer is not None and not isinstance(signer, (ExpressSigner, KeygripSigner)):
@@ -66,8 +71,14 @@ def cookies_tween_factory(handler: Handler, registry: Any) -> Handler:
         cookies = Cookies(environ, trust_proxy=trust_proxy, signer=signer)
         environ[COOKIES_ENVIRON_KEY] = cookies
         response = handler(request)
-        for header in cookies.seal():
-            response.headerlist.append(("Set-Cookie", header))
+
+        def write_cookies(request: Any, response: Any) -> None:
+            for header in cookies.seal():
+                response.headerlist.append(("Set-Cookie", header))
+
+        # A response callback added now runs after those the app added, which
+        # may still set cookies, as they may under the WSGI middleware.
+        request.add_response_callback(write_cookies)
         return response
 
     return cookies_tween

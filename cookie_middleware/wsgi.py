@@ -89,6 +89,7 @@ class CookiesMiddleware:
                  signer: Signer | None = None,
                  cookies_class: type[Cookies] = Cookies) -> None:
         check_app(app, 2, "cookie_middleware.wsgi.CookiesMiddleware",
+                  "cookie_middleware.asgi.CookiesMiddleware",
                   "cookie_middleware.django.CookiesMiddleware")
         self.app = app
         self.trust_proxy = trust_proxy
@@ -120,7 +121,9 @@ def cookies_in_environ(environ: MutableMapping[str, Any]) -> Cookies:
     cookies = environ.get(COOKIES_ENVIRON_KEY)
     if not isinstance(cookies, Cookies):
         raise MissingMiddlewareError(
-            "no Cookies on this request: wrap the WSGI app with Cookies.middleware(app)"
+            "no Cookies on this request: wrap the WSGI app with Cookies.middleware(app) "
+            "(Django: 'cookie_middleware.django.CookiesMiddleware' in settings.MIDDLEWARE; "
+            "Flask: CookiesExtension(app); Pyramid: config.include('cookie_middleware.pyramid'))"
         )
     return cookies
 

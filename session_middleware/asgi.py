@@ -82,6 +82,7 @@ class SessionMiddleware:
                  store: Store | AsyncStore | None = None,
                  session_class: type[Session] = Session) -> None:
         check_app(app, 3, "session_middleware.asgi.SessionMiddleware",
+                  "Session.middleware(app) (session_middleware.wsgi)",
                   "session_middleware.django.SessionMiddleware")
         # Spelled out rather than **cookie_options: type checkers cannot match a
         # **kwargs signature against Starlette's Middleware(cls, **options).
@@ -149,7 +150,8 @@ def session_in_scope(scope: Scope, name: str | None = None) -> Session:
     if not isinstance(session, Session):
         raise MissingSessionError(
             "no Session on this request: add session_middleware.asgi.SessionMiddleware "
-            "inside cookie_middleware.asgi.CookiesMiddleware"
+            "inside cookie_middleware.asgi.CookiesMiddleware (Django: "
+            "'session_middleware.django.SessionMiddleware' in settings.MIDDLEWARE)"
         )
     return session
 

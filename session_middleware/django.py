@@ -27,7 +27,8 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 
-from cookie_middleware import MissingMiddlewareError, get_cookies, serialize
+from cookie_middleware import InvalidCookieError, MissingMiddlewareError, get_cookies, serialize
+from cookie_middleware.django import setting, setting_class
 from cookie_middleware.exchange import scope_of
 
 from .asgi import SESSION_STATE_KEY
@@ -52,9 +53,19 @@ class SessionMiddleware:
 
     def __init__(self, get_response: GetResponse) -> None:
         options = dict(getattr(settings, "SESSION_MIDDLEWARE", {}))
-        name = options.pop("name", "_session")
-        self.session_class: type[Session] = options.pop("session_class", Session)
-        self.settings = SessionSettings(name, **options)
+        name = setting(options, "SESSION_MIDDLEWARE", "name", str, "_session")
+        for flag in ("rolling", "signed"):
+            setting(options, "SESSION_MIDDLEWARE", flag, bool, False)
+        self.session_class = setting_class(options, "SESSION_MIDDLEWARE", "session_class",
+                                           Session)
+        options.pop("name", None)
+        options.pop("session_class", None)
+        try:
+            self.settings = SessionSettings(name, **options)
+        except (TypeError, InvalidCookieError) as error:
+            raise type(error)(f"SESSION_MIDDLEWARE: {error} (besides cookie options it takes "
+                              "name, rolling, signed, accept_token, mint, store and "
+                              "session_class)") from error
         # Check name and options now, when Django loads its middleware.
         serialize(name, new_token(), self.settings.options())
         self.get_response = get_response

@@ -52,8 +52,11 @@ def session_settings(settings: Mapping[str, Any]) -> SessionSettings:
         raise ValueError(f"unknown setting(s) {[_PREFIX + key for key in unknown]!r}")
     options: dict[str, Any] = {key: setting_flag(settings, _PREFIX + key, True)
                                for key in _FLAGS if key in given}
-    options.update({key: str(given[key]) for key in _TEXTS if key in given})
-    given.pop("store", None)
+    for key in _TEXTS:
+        if key in given:
+            if not str(given[key]).strip():
+                raise ValueError(f"setting {_PREFIX}{key} is empty: leave it out for the default")
+            options[key] = str(given[key]).strip()
     if "max_age" in given:
         try:
             options["max_age"] = float(given["max_age"])
@@ -76,7 +79,9 @@ def session_tween_factory(handler: Handler, registry: Any) -> Handler:
         session = open_session(environ, SESSION_ENVIRON_KEY, get_cookies(environ), settings,
                                Session, environ)
         response = handler(request)
-        session.save()  # with a store: the data, before the response goes out
+        if settings.store is not None:
+            # After the app's own response callbacks, before the cookies tween's.
+            request.add_response_callback(lambda request, response: session.save())
         return response
 
     return session_tween

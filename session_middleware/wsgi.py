@@ -67,6 +67,7 @@ class SessionMiddleware:
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         check_app(app, 2, "session_middleware.wsgi.SessionMiddleware",
+                  "session_middleware.asgi.SessionMiddleware",
                   "session_middleware.django.SessionMiddleware")
         if is_async_store(store):
             raise TypeError("a WSGI app needs a synchronous store: MemoryStore(), or "
@@ -127,7 +128,9 @@ def session_in_environ(environ: MutableMapping[str, Any], name: str | None = Non
     session = environ.get(SESSION_ENVIRON_KEY if name is None else f"{SESSION_ENVIRON_KEY}:{name}")
     if not isinstance(session, Session):
         raise MissingSessionError(
-            "no Session on this request: wrap the WSGI app with "
+            "no Session on this request (Django: 'session_middleware.django.SessionMiddleware' "
+            "in settings.MIDDLEWARE; Flask: SessionExtension(app); Pyramid: "
+            "config.include('session_middleware.pyramid')): wrap the WSGI app with "
             "Cookies.middleware(Session.middleware(app))"
         )
     return session

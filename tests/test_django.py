@@ -134,7 +134,7 @@ def test_the_session_middleware_alone_names_the_cookies_middleware() -> None:
                  "unknown COOKIE_MIDDLEWARE setting(s) ['trust_prox']: expected trust_proxy, "
                  "signer or cookies_class", id="cookies-misspelled"),
     pytest.param("SESSION_MIDDLEWARE", {"max_ag": 60}, UnknownOptionError,
-                 "unknown cookie option 'max_ag' (known: domain,",
+                 "SESSION_MIDDLEWARE: unknown cookie option 'max_ag' (known: domain,",
                  id="session-misspelled"),
 ])
 def test_a_misspelled_setting_fails_when_django_loads_the_middleware(
@@ -225,3 +225,99 @@ def test_the_recipe_projects_own_tests_pass_under_pytest_django() -> None:
         cwd=PROJECT, env=_environment(), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["version", "Path", "expires", "max-age", "secure", "samesite"])
+def test_cookie_names_that_morsel_reserves_are_written(name: str) -> None:
+    def forget_every_cookie(request: HttpRequest) -> str:
+        for cookie in request.COOKIES:  # names the client chose
+            get_cookies(request).unset(cookie)
+        return "ok"
+
+    serve(forget_every_cookie)
+    response = Request.blank("/", headers={"Cookie": f"{name}=1"}).get_response(
+        django_site.wsgi_app())
+    assert response.status_int == 200
+    assert f"{name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT" in response.headers.getall(
+        "Set-Cookie")
+
+
+def test_a_session_cookie_named_like_a_morsel_attribute() -> None:
+    serve(lambda request: get_session(request).token)
+    with override_settings(SESSION_MIDDLEWARE={"name": "version"}):
+        response = Client().get("/")
+    assert response.status_code == 200
+    assert response.cookies["version"].output(header="") == (
+        f"version={response.content.decode()}; Path=/; HttpOnly")
+
+
+def test_our_headers_survive_pickling_as_the_cache_middleware_does() -> None:
+    import copy
+    import pickle
+
+    serve(theme_and_token)
+    response = Client().get("/")
+    for copied in (pickle.loads(pickle.dumps(response.cookies)), copy.deepcopy(response.cookies)):
+        assert copied["theme"].output(header="") == "theme=dark; Path=/"
+        assert copied["theme"].value == "dark"
+
+
+def test_the_cache_middleware_never_hands_one_visitors_cookie_to_another() -> None:
+    serve(lambda request: "same for everyone")
+    cached = ["django.middleware.cache.UpdateCacheMiddleware", *django_site.MIDDLEWARE,
+              "django.middleware.cache.FetchFromCacheMiddleware"]
+    with override_settings(MIDDLEWARE=cached, CACHE_MIDDLEWARE_SECONDS=60):
+        first = Client().get("/")
+        second = Client().get("/")
+    assert first.status_code == second.status_code == 200
+    assert first["Vary"] == "Cookie"
+    tokens = [response.cookies["_session"].value for response in (first, second)]
+    assert tokens[0] != tokens[1]
+    assert tokens[0] not in second.serialize().decode()
+
+
+def delete_theme(get_response: Any) -> Any:
+    """A Django middleware that deletes the theme cookie on the way out."""
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = get_response(request)
+        response.delete_cookie("theme")
+        return response
+    return middleware
+
+
+def test_a_django_middleware_above_may_replace_our_cookie() -> None:
+    serve(theme_and_token)
+    with override_settings(MIDDLEWARE=["tests.test_django.delete_theme",
+                                       *django_site.MIDDLEWARE]):
+        response = Request.blank("/").get_response(django_site.wsgi_app())
+    theme = [v for v in response.headers.getall("Set-Cookie") if "theme=" in v]
+    assert theme == [' theme=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/']
+
+
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    pytest.param("COOKIE_MIDDLEWARE", {"trust_proxy": "false"},
+                 "COOKIE_MIDDLEWARE['trust_proxy'] must be a bool, got str: 'false'",
+                 id="a-bool-as-text"),
+    pytest.param("COOKIE_MIDDLEWARE", {"signer": "secret"},
+                 "COOKIE_MIDDLEWARE['signer'] must be a ExpressSigner or KeygripSigner, "
+                 "got str: 'secret'", id="a-secret-for-a-signer"),
+    pytest.param("SESSION_MIDDLEWARE", {"rolling": "false"},
+                 "SESSION_MIDDLEWARE['rolling'] must be a bool, got str: 'false'",
+                 id="rolling-as-text"),
+    pytest.param("SESSION_MIDDLEWARE", {"session_class": "builtins.dict"},
+                 "SESSION_MIDDLEWARE['session_class'] must be Session or a subclass",
+                 id="not-a-session-class"),
+])
+def test_settings_are_checked_when_django_loads_the_middleware(
+        setting: str, value: dict[str, Any], message: str) -> None:
+    with override_settings(**{setting: value}), pytest.raises(TypeError) as caught:
+        django_site.wsgi_app()
+    assert str(caught.value).startswith(message)
+
+
+def test_a_class_setting_may_be_a_dotted_path() -> None:
+    serve(lambda request: type(get_session(request)).__name__)
+    with override_settings(COOKIE_MIDDLEWARE={"cookies_class": "cookie_middleware.Cookies"},
+                           SESSION_MIDDLEWARE={"session_class": "session_middleware.Session"}):
+        response = Request.blank("/").get_response(django_site.wsgi_app())
+    assert response.text == "Session"

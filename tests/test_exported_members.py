@@ -37,7 +37,7 @@ PUBLIC = {
     "cookie_middleware.wsgi": {"COOKIES_ENVIRON_KEY", "Cookies", "CookiesMiddleware",
                                "cookies_in_environ"},
     "cookie_middleware.asgi": {"COOKIES_STATE_KEY", "CookiesMiddleware", "cookies_in_scope"},
-    "cookie_middleware.django": {"CookiesMiddleware"},
+    "cookie_middleware.django": {"CookiesMiddleware", "setting", "setting_class"},
     "cookie_middleware.flask": {"CookiesExtension", "cookies_middleware_of"},
     "cookie_middleware.fastapi": {"CookiesDep", "cookies_dependency"},
     "cookie_middleware.pyramid": {"TWEEN", "cookies_tween_factory", "includeme", "setting_flag"},

@@ -10,7 +10,9 @@ from webob import Request, Response
 
 import session_middleware.wsgi
 from cookie_middleware import Cookies, InsecureCookieError, get_cookies
+from cookie_middleware.asgi import CookiesMiddleware as AsgiCookiesMiddleware
 from cookie_middleware.errors import InvalidOptionError, PrefixError
+from cookie_middleware.wsgi import CookiesMiddleware
 from session_middleware import (
     MissingCookiesError,
     MissingSessionError,
@@ -380,3 +382,22 @@ def test_settings_and_options_together_are_refused() -> None:
     with pytest.raises(TypeError, match="either settings= or a cookie name and options"):
         Session(cookies, "other", settings=settings)
     assert Session(cookies, settings=settings).name == "sid"
+
+
+@pytest.mark.parametrize(("wrap", "app", "message"), [
+    pytest.param(lambda app: CookiesMiddleware(app), lambda scope, receive, send: None,
+                 "takes (scope, receive, send); for an ASGI app, use "
+                 "cookie_middleware.asgi.CookiesMiddleware instead", id="asgi-app-under-wsgi"),
+    pytest.param(lambda app: AsgiCookiesMiddleware(app), lambda environ, start_response: [],
+                 "takes (environ, start_response); for a WSGI app, use "
+                 "Cookies.middleware(app) (cookie_middleware.wsgi) instead",
+                 id="wsgi-app-under-asgi"),
+    pytest.param(lambda app: Session.middleware(app), lambda request: None,
+                 "it looks like Django's get_response: in Django's settings.MIDDLEWARE, use "
+                 "'session_middleware.django.SessionMiddleware' instead", id="django"),
+])
+def test_an_app_of_the_wrong_kind_is_refused_at_start_up(
+        wrap: Callable[[Any], object], app: object, message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        wrap(app)
+    assert str(caught.value).endswith(message)

@@ -82,6 +82,11 @@ def test_under_a_wsgi_cookies_middleware_the_tween_steps_aside() -> None:
     pytest.param({"session_middleware.rolling": "maybe"},
                  "setting session_middleware.rolling must be true or false, got 'maybe'",
                  id="flag"),
+    pytest.param({"cookie_middleware.trustproxy": "true"},
+                 "unknown setting(s) ['cookie_middleware.trustproxy']", id="cookies-misspelled"),
+    pytest.param({"session_middleware.path": " "},
+                 "setting session_middleware.path is empty: leave it out for the default",
+                 id="empty"),
     pytest.param({"cookie_middleware.trust_proxy": "perhaps"},
                  "setting cookie_middleware.trust_proxy must be true or false, got 'perhaps'",
                  id="cookies-flag"),
@@ -90,3 +95,17 @@ def test_a_bad_setting_fails_when_the_app_is_made(settings: dict[str, str],
                                                    message: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         make_app(settings)
+
+
+def test_response_callbacks_may_still_set_cookies() -> None:
+    def with_callback(request: Any) -> Response:
+        request.add_response_callback(
+            lambda request, response: get_cookies(request).set("late", "1"))
+        return Response("ok")
+
+    with Configurator() as config:
+        config.include("cookie_middleware.pyramid")
+        config.add_route("home", "/")
+        config.add_view(with_callback, route_name="home")
+        app = config.make_wsgi_app()
+    assert Request.blank("/").get_response(app).headers.getall("Set-Cookie") == ["late=1"]
