@@ -88,9 +88,11 @@ class SessionBase:
     are passed to ``cookies.set`` as well, override those defaults, and are
     validated there.
 
-    The session stores nothing: keep data in your own store under ``token``,
-    and call :meth:`reset` before the session's privileges change (login,
-    logout) so a token planted by an attacker never gains them.
+    Without a *store* the session keeps nothing, as the original: keep data in
+    your own store under ``token``, and call :meth:`reset` before the session's
+    privileges change (login, logout) so a token planted by an attacker never
+    gains them. With one (see :mod:`session_middleware.stores`), ``data``,
+    :meth:`login` and :meth:`logout` do that.
     """
 
     __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_stored", "_token")

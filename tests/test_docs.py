@@ -43,7 +43,8 @@ BLOCKS = [pytest.param(path, number, code, id=f"{path.name}-{number}")
 def test_the_docs_have_code() -> None:
     with_code = {path.name for path in DOCUMENTS if python_blocks(path)}
     assert with_code == {"README.md", "index.md", "cookies.md", "session.md", "security.md",
-                         "porting.md", "asgi.md", "express.md", "django.md", "frameworks.md"}
+                         "porting.md", "asgi.md", "express.md", "django.md", "frameworks.md",
+                         "stores.md"}
 
 
 @pytest.mark.parametrize(("path", "number", "code"), BLOCKS)
