@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from tests.services import default_sigint
+
 
 @dataclass
 class Demo:
@@ -29,7 +31,7 @@ def start_demo(*args: str, env: dict[str, str] | None = None) -> Demo:
     process = subprocess.Popen(
         [sys.executable, "-m", "session_middleware.demo", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **(env or {})}, preexec_fn=default_sigint,
     )
     assert process.stdout is not None
     with selectors.DefaultSelector() as selector:

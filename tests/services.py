@@ -4,6 +4,7 @@ serve a WSGI app from a thread."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,14 @@ def missing(reason: str) -> None:
     if os.environ.get("REQUIRE_SERVICES"):
         pytest.fail(f"{reason} (REQUIRE_SERVICES is set)")
     pytest.skip(reason)
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` for a server the tests stop with SIGINT (Ctrl-C): a test run
+    started in the background of a shell without job control (``cmd &``) ignores
+    SIGINT, its children inherit that, and Python then never raises
+    KeyboardInterrupt in them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def free_port() -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import default_sigint
+
 NEEDS = {"serve.py": "waitress", "serve_asgi.py": "uvicorn"}
 
 
@@ -16,7 +18,7 @@ def start_server(script: str) -> tuple[subprocess.Popen[str], int]:
     pytest.importorskip(NEEDS[script])
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name(script))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
