@@ -59,6 +59,62 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def redis_cluster_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
+    """A real Redis Cluster of three masters on 127.0.0.1, started from the
+    redis-server binary in cluster mode; yields the three ports."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing("redis-server is not installed (apt-get install redis-server); "
+                ".ci/run installs it so CI runs these tests")
+        raise AssertionError  # unreachable: missing() skips or fails
+    import redis
+
+    workdir: Path = tmp_path_factory.mktemp("redis-cluster")
+    ports = [free_port() for _ in range(3)]
+    buses = [free_port() for _ in range(3)]  # the cluster bus of each node
+    servers = [subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--cluster-enabled", "yes",
+         "--cluster-port", str(bus), "--cluster-config-file", f"nodes-{port}.conf",
+         "--save", "", "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) for port, bus in zip(ports, buses)]
+    clients = [redis.Redis(host="127.0.0.1", port=port) for port in ports]
+    try:
+        for client in clients:
+            _wait_for(lambda client=client: client.ping(), "a cluster node to answer PING")
+        # 16384 slots in three ranges, one per master, then the nodes meet.
+        for index, client in enumerate(clients):
+            client.execute_command("CLUSTER ADDSLOTSRANGE", index * 5462,
+                                   min(16383, index * 5462 + 5461))
+        for port, bus in zip(ports[1:], buses[1:]):
+            clients[0].execute_command("CLUSTER MEET", "127.0.0.1", port, bus)
+        for client in clients:
+            _wait_for(lambda client=client: client.execute_command("CLUSTER INFO")[
+                          "cluster_state"] == "ok",
+                      "the cluster to be ok")
+        yield ports
+    finally:
+        for client in clients:
+            client.close()
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _wait_for(ready: Any, what: str) -> None:
+    """Poll *ready* until it is true: at most 200 tries, 50 ms apart."""
+    import redis
+
+    for _ in range(200):
+        try:
+            if ready():
+                return
+        except redis.ConnectionError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mypy cache that every mypy run of a test session shares."""
     return tmp_path_factory.mktemp("mypy_cache")

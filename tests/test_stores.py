@@ -42,7 +42,7 @@ class Kind:
         self.raw = raw
 
 
-@pytest.fixture(params=["memory", "redis", "redis-asyncio"])
+@pytest.fixture(params=["memory", "redis", "redis-asyncio", "cluster", "cluster-asyncio"])
 def kind(request: pytest.FixtureRequest) -> Iterator[Kind]:
     if request.param == "memory":
         yield Kind(lambda **options: MemoryStore(**options), None)
@@ -51,6 +51,11 @@ def kind(request: pytest.FixtureRequest) -> Iterator[Kind]:
     import redis.asyncio
 
     from session_middleware.stores import RedisStore
+
+    if request.param.startswith("cluster"):
+        yield from _cluster_kind(request.getfixturevalue("redis_cluster_nodes"),
+                                 asyncio_client=request.param.endswith("asyncio"))
+        return
 
     url = request.getfixturevalue("redis_url")
     sync_client = redis.Redis.from_url(url)
@@ -68,6 +73,38 @@ def kind(request: pytest.FixtureRequest) -> Iterator[Kind]:
 
         def make(**options: Any) -> Any:
             store = RedisStore(redis.asyncio.Redis.from_url(url), **options)
+            store.client = PerLoop()
+            return store
+
+        yield Kind(make, sync_client.get)
+    sync_client.close()
+
+
+def _cluster_kind(ports: list[int], *, asyncio_client: bool) -> Iterator[Kind]:
+    """Stores on a three-master Redis Cluster, sync or asyncio."""
+    import redis.asyncio.cluster
+    import redis.cluster
+
+    from session_middleware.stores import RedisStore
+
+    sync_client = redis.cluster.RedisCluster(host="127.0.0.1", port=ports[0])
+    sync_client.flushall()
+    if not asyncio_client:
+        yield Kind(lambda **options: RedisStore(sync_client, **options), sync_client.get)
+    else:
+        class PerLoop:
+            def __getattr__(self, name: str) -> Any:
+                async def command(*args: Any, **kwargs: Any) -> Any:
+                    client = redis.asyncio.cluster.RedisCluster(host="127.0.0.1", port=ports[0])
+                    try:
+                        return await getattr(client, name)(*args, **kwargs)
+                    finally:
+                        await client.aclose()
+                return command
+
+        def make(**options: Any) -> Any:
+            store = RedisStore(redis.asyncio.cluster.RedisCluster(host="127.0.0.1",
+                                                                  port=ports[0]), **options)
             store.client = PerLoop()
             return store
 
@@ -108,7 +145,8 @@ def test_logout_everywhere_ends_every_session_of_the_user(kind: Kind) -> None:
     assert run(store.logout_everywhere("ada")) == 0
 
 
-@pytest.mark.parametrize("kind", ["redis", "redis-asyncio"], indirect=True)
+@pytest.mark.parametrize("kind", ["redis", "redis-asyncio", "cluster", "cluster-asyncio"],
+                         indirect=True)
 @pytest.mark.parametrize("raw", [
     pytest.param(b"not json", id="not-json"),
     pytest.param(b"[1, 2]", id="not-an-object"),
