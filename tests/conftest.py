@@ -76,8 +76,9 @@ def redis_cluster_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[li
         [binary, "--bind", "127.0.0.1", "--port", str(port), "--cluster-enabled", "yes",
          "--cluster-port", str(bus), "--cluster-config-file", f"nodes-{port}.conf",
          "--save", "", "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) for port, bus in zip(ports, buses)]
-    clients = [redis.Redis(host="127.0.0.1", port=port) for port in ports]
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for port, bus in zip(ports, buses, strict=True)]
+    clients: list[Any] = [redis.Redis(host="127.0.0.1", port=port) for port in ports]
     try:
         for client in clients:
             _wait_for(lambda client=client: client.ping(), "a cluster node to answer PING")
@@ -85,7 +86,7 @@ def redis_cluster_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[li
         for index, client in enumerate(clients):
             client.execute_command("CLUSTER ADDSLOTSRANGE", index * 5462,
                                    min(16383, index * 5462 + 5461))
-        for port, bus in zip(ports[1:], buses[1:]):
+        for port, bus in zip(ports[1:], buses[1:], strict=True):
             clients[0].execute_command("CLUSTER MEET", "127.0.0.1", port, bus)
         for client in clients:
             _wait_for(lambda client=client: client.execute_command("CLUSTER INFO")[
