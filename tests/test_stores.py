@@ -29,9 +29,23 @@ class Clock:
         return self.now
 
 
+# One event loop per test, so that an asyncio client serves every call of a test.
+_LOOPS: list[asyncio.AbstractEventLoop] = []
+
+
+@pytest.fixture(autouse=True)
+def _one_event_loop() -> Iterator[None]:
+    loop = asyncio.new_event_loop()
+    _LOOPS.append(loop)
+    yield
+    _LOOPS.remove(loop)
+    loop.close()
+
+
 def run(value: Any) -> Any:
-    """A store call's result, awaited when the store is asynchronous."""
-    return asyncio.run(value) if inspect.iscoroutine(value) else value
+    """A store call's result, awaited (in the test's event loop) when the store is
+    asynchronous."""
+    return _LOOPS[-1].run_until_complete(value) if inspect.iscoroutine(value) else value
 
 
 class Kind:
@@ -63,20 +77,9 @@ def kind(request: pytest.FixtureRequest) -> Iterator[Kind]:
     if request.param == "redis":
         yield Kind(lambda **options: RedisStore(sync_client, **options), sync_client.get)
     else:
-        # A fresh asyncio client per call: asyncio.run() gives every call its own loop.
-        class PerLoop:
-            def __getattr__(self, name: str) -> Any:
-                async def command(*args: Any, **kwargs: Any) -> Any:
-                    async with redis.asyncio.Redis.from_url(url) as client:
-                        return await getattr(client, name)(*args, **kwargs)
-                return command
-
-        def make(**options: Any) -> Any:
-            store = RedisStore(redis.asyncio.Redis.from_url(url), **options)
-            store.client = PerLoop()
-            return store
-
-        yield Kind(make, sync_client.get)
+        client = redis.asyncio.Redis.from_url(url)
+        yield Kind(lambda **options: RedisStore(client, **options), sync_client.get)
+        run(client.aclose())
     sync_client.close()
 
 
@@ -92,23 +95,9 @@ def _cluster_kind(ports: list[int], *, asyncio_client: bool) -> Iterator[Kind]:
     if not asyncio_client:
         yield Kind(lambda **options: RedisStore(sync_client, **options), sync_client.get)
     else:
-        class PerLoop:
-            def __getattr__(self, name: str) -> Any:
-                async def command(*args: Any, **kwargs: Any) -> Any:
-                    client = redis.asyncio.cluster.RedisCluster(host="127.0.0.1", port=ports[0])
-                    try:
-                        return await getattr(client, name)(*args, **kwargs)
-                    finally:
-                        await client.aclose()
-                return command
-
-        def make(**options: Any) -> Any:
-            store = RedisStore(redis.asyncio.cluster.RedisCluster(host="127.0.0.1",
-                                                                  port=ports[0]), **options)
-            store.client = PerLoop()
-            return store
-
-        yield Kind(make, sync_client.get)
+        client = redis.asyncio.cluster.RedisCluster(host="127.0.0.1", port=ports[0])
+        yield Kind(lambda **options: RedisStore(client, **options), sync_client.get)
+        run(client.aclose())
     sync_client.close()
 
 
@@ -243,3 +232,19 @@ def test_an_asyncio_client_makes_an_asyncio_store() -> None:
 
     assert type(RedisStore(redis.Redis())) is RedisStore
     assert type(RedisStore(redis.asyncio.Redis())) is AsyncRedisStore
+
+
+def test_a_login_tidies_away_the_users_expired_sessions(kind: Kind) -> None:
+    if kind.raw is None:
+        store = kind.make()
+        run(store.save(TOKEN, Record({}, "ada"), create=True))
+        run(store.destroy(TOKEN, None))  # gone without its user: as if it expired
+        run(store.save(OTHER, Record({}, "ada"), create=True))
+        assert run(store.logout_everywhere("ada")) == 1
+        return
+    client = kind.raw.__self__  # type: ignore[attr-defined]
+    store = kind.make()
+    run(store.save(TOKEN, Record({}, "ada"), create=True))
+    client.delete(store.key(TOKEN))  # expired: its key is gone, its claim is not
+    run(store.save(OTHER, Record({}, "ada"), create=True))
+    assert {member.decode() for member in client.smembers(store.user_key("ada"))} == {OTHER}

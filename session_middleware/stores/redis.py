@@ -134,8 +134,22 @@ class RedisStore(_RedisConfig):
             written = bool(self.client.set(self.key(token), text, ex=lifetime,
                                            nx=create, xx=not create))
             if written and record.user is not None and create:
-                self.client.sadd(self.user_key(record.user), token)
+                self._claim(record.user, token)
         return written
+
+    def _claim(self, user: str, token: str) -> None:
+        """List *token* among *user*'s sessions, and drop those that expired (a
+        login is rare enough to pay for the tidying: one pipelined round trip)."""
+        user_key = self.user_key(user)
+        self.client.sadd(user_key, token)
+        tokens = [_text(member) for member in self.client.smembers(user_key)]
+        pipeline = self.client.pipeline(transaction=False)
+        for member in tokens:
+            pipeline.exists(self.key(member))
+        gone = [member for member, alive in zip(tokens, pipeline.execute(), strict=True)
+                if not alive]
+        if gone:
+            self.client.srem(user_key, *gone)
 
     def destroy(self, token: str, user: str | None = None) -> None:
         """Remove the record under *token* (and its place in *user*'s set)."""
@@ -176,8 +190,22 @@ class AsyncRedisStore(_RedisConfig):
             written = bool(await self.client.set(self.key(token), text, ex=lifetime,
                                                  nx=create, xx=not create))
             if written and record.user is not None and create:
-                await self.client.sadd(self.user_key(record.user), token)
+                await self._claim(record.user, token)
         return written
+
+    async def _claim(self, user: str, token: str) -> None:
+        """As :meth:`RedisStore._claim`."""
+        user_key = self.user_key(user)
+        await self.client.sadd(user_key, token)
+        members = await _awaited(self.client.smembers(user_key))
+        tokens = [_text(member) for member in members]
+        pipeline = self.client.pipeline(transaction=False)
+        for member in tokens:
+            pipeline.exists(self.key(member))
+        gone = [member for member, alive in zip(tokens, await pipeline.execute(), strict=True)
+                if not alive]
+        if gone:
+            await self.client.srem(user_key, *gone)
 
     async def destroy(self, token: str, user: str | None = None) -> None:
         """As :meth:`RedisStore.destroy`."""
