@@ -10,14 +10,17 @@ import pytest
 
 from tests.services import default_sigint
 
-NEEDS = {"serve.py": "waitress", "serve_asgi.py": "uvicorn"}
+NEEDS = {"serve.py": ["waitress"], "serve_asgi.py": ["uvicorn"],
+         "serve_shared_store.py": ["waitress", "uvicorn", "redis"]}
 
 
-def start_server(script: str) -> tuple[subprocess.Popen[str], int]:
-    """Start *script*, wait for its ``listening <port>`` line, return process and port."""
-    pytest.importorskip(NEEDS[script])
+def start_server(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+    """Start *script* (with *args*), wait for its ``listening <port>`` line, return
+    process and port."""
+    for module in NEEDS[script]:
+        pytest.importorskip(module)
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name(script))],
+        [sys.executable, str(Path(__file__).with_name(script)), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint,
     )
     assert process.stdout is not None
