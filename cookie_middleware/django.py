@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 
 from ._js import decode_uri_component
@@ -161,7 +161,8 @@ class CookiesMiddleware:
     async_capable = True
 
     def __init__(self, get_response: GetResponse) -> None:
-        options = dict(getattr(settings, "COOKIE_MIDDLEWARE", {}))
+        options = dict(setting({"COOKIE_MIDDLEWARE": getattr(settings, "COOKIE_MIDDLEWARE", {})},
+                               "settings", "COOKIE_MIDDLEWARE", dict, {}))
         unknown = sorted(set(options) - {"trust_proxy", "signer", "cookies_class"})
         if unknown:
             raise TypeError(f"unknown COOKIE_MIDDLEWARE setting(s) {unknown!r}: "
@@ -202,9 +203,10 @@ class CookiesMiddleware:
         pending = [] if cookies is None else cookies.seal()
         if pending:
             _add_set_cookie_headers(response, pending)
-            # As Django's own session middleware does: a cache must keep this
-            # response per Cookie header (and Django's cache middleware keeps no
-            # cookie-less request's response that sets cookies), else one
-            # visitor's Set-Cookie would be replayed to the next.
+            # No shared cache may keep a response that sets cookies, else one
+            # visitor's Set-Cookie would be replayed to the next: private, and
+            # Vary: Cookie as Django's own session middleware adds (Django's cache
+            # middleware keeps neither kind).
+            patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response

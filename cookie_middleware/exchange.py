@@ -222,8 +222,11 @@ def check_app(app: object, arguments: int, middleware: str, other: str,
         return
     kind, other_kind = ("a WSGI", "an ASGI") if arguments == 2 else ("an ASGI", "a WSGI")
     if _binds(signature, 1):
-        hint = ("it looks like Django's get_response: in Django's settings.MIDDLEWARE, "
-                f"use {django_class!r} instead")
+        hint = ("it takes one argument, as Django's get_response does: in Django's "
+                f"settings.MIDDLEWARE, use {django_class!r} instead")
+        if arguments == 3:
+            hint += (" (an ASGI 2 app also takes one: make it ASGI 3 with "
+                     "asgiref.compatibility.guarantee_single_callable)")
     else:
         hint = f"for {other_kind} app, use {other} instead"
     raise TypeError(f"{middleware} wraps {kind} app, called with {arguments} arguments, "

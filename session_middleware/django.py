@@ -26,6 +26,7 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 
 from cookie_middleware import InvalidCookieError, MissingMiddlewareError, get_cookies, serialize
 from cookie_middleware.django import setting, setting_class
@@ -52,7 +53,8 @@ class SessionMiddleware:
     async_capable = True
 
     def __init__(self, get_response: GetResponse) -> None:
-        options = dict(getattr(settings, "SESSION_MIDDLEWARE", {}))
+        options = dict(setting({"SESSION_MIDDLEWARE": getattr(settings, "SESSION_MIDDLEWARE", {})},
+                               "settings", "SESSION_MIDDLEWARE", dict, {}))
         name = setting(options, "SESSION_MIDDLEWARE", "name", str, "_session")
         for flag in ("rolling", "signed"):
             setting(options, "SESSION_MIDDLEWARE", flag, bool, False)
@@ -60,6 +62,9 @@ class SessionMiddleware:
                                            Session)
         options.pop("name", None)
         options.pop("session_class", None)
+        if options.get("signed") and not getattr(settings, "COOKIE_MIDDLEWARE", {}).get("signer"):
+            raise TypeError("SESSION_MIDDLEWARE['signed'] is True, but COOKIE_MIDDLEWARE has no "
+                            "'signer': give it ExpressSigner(secrets) or KeygripSigner(keys)")
         try:
             self.settings = SessionSettings(name, **options)
         except (TypeError, InvalidCookieError) as error:
@@ -95,10 +100,17 @@ class SessionMiddleware:
         session = self._open(request)
         response = self.get_response(request)
         session.save()  # with a store: the data, before the response goes out
-        return response
+        return _varies(response)
 
     async def _call_async(self, request: Any) -> Any:
         session = self._open(request)
         response = await self.get_response(request)
         await session.asave()
-        return response
+        return _varies(response)
+
+
+def _varies(response: Any) -> Any:
+    # The page may show what the session holds: a cache keeps it per Cookie
+    # header, as it keeps pages Django's own session middleware has seen.
+    patch_vary_headers(response, ("Cookie",))
+    return response

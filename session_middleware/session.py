@@ -184,11 +184,14 @@ class SessionBase:
         If setting the cookie raises (headers already sent, a Secure cookie over
         plain http), ``token`` and ``new`` stay as they were.
         """
+        # With a store the data moves to the new token: read it first (an
+        # asyncio store wants ``await session.load()`` before this).
+        state = None if self._settings.store is None else self._state()
         token = self._settings.mint()
         self._write(token)
         self._token, self._new = token, True
-        if self._settings.store is not None:
-            self._state(load=False).restart()
+        if state is not None:
+            state.restart()
         return token
 
     # Data on a store: only with store= (see session_middleware.stores).

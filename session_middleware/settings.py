@@ -75,6 +75,15 @@ def cookie_withheld(same_site: str | None, fetch_site: str | None, fetch_mode: s
                 and method in ("GET", "HEAD"))
 
 
+_STORE_CALLS = ("load", "save", "destroy", "logout_everywhere")
+
+
+def _check(good: bool, option: str, expected: str, value: object) -> None:
+    if not good:
+        raise TypeError(f"session option {option} must be {expected}, "
+                        f"got {type(value).__name__}: {value!r}")
+
+
 class SessionSettings:
     """How a session cookie is read and written: made once, used for every request.
 
@@ -97,6 +106,12 @@ class SessionSettings:
                 f"the session cookie name must be a str, got {type(name).__name__}: {name!r}; "
                 "pass cookie options as keywords: Session(cookies, '_sid', max_age=3600)"
             )
+        _check(callable(accept_token), "accept_token", "a function of the token", accept_token)
+        _check(mint is None or callable(mint), "mint", "a function that returns a token", mint)
+        _check(isinstance(rolling, bool), "rolling", "True or False", rolling)
+        _check(isinstance(signed, bool), "signed", "True or False", signed)
+        _check(store is None or all(callable(getattr(store, call, None)) for call in _STORE_CALLS),
+               "store", "a store object (MemoryStore(), RedisStore(client), ...)", store)
         self.name = name
         self.accept_token = accept_token
         # A predicate for another shape of token may carry the minter of that shape.

@@ -102,12 +102,10 @@ class StoredState:
 
     def restart(self) -> None:
         """The session moved to a new token (login, logout, reset): the old
-        token's record goes (unread, when the app never touched the data), and
-        what was loaded moves to a record of the new token."""
-        if self.origin is not None and (self.record is not None or not self.loaded):
-            self.ended.append((self.origin, None if self.record is None else self.record.user))
+        token's record goes, and its data moves to a record of the new token."""
+        if self.origin is not None and self.record is not None:
+            self.ended.append((self.origin, self.record.user))
         self.origin = None
-        self.loaded = True
         self.record = None
         self.loaded_json = "null"
         self.created = None

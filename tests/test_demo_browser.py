@@ -161,3 +161,28 @@ def test_a_visitor_who_arrives_by_a_link_can_log_in(demo: Demo, page: Any,
     assert session_cookie(page)["value"] != landed  # reset() at login, as ever
     shot(page, artifacts, "6-logged-in-after-a-link")
     assert page.problems == []
+
+
+def test_log_out_everywhere_reaches_another_browser(demo: Demo, chromium: Any,
+                                                    artifacts: Path) -> None:
+    """Two browser contexts (two browsers, as far as cookies go) log in as one user;
+    "Log out everywhere" in one logs the other out too."""
+    contexts = [chromium.new_context(), chromium.new_context()]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(demo.url)
+            page.fill("input[name=user]", "Ada")
+            with page.expect_navigation():
+                page.click("button:text-is('Log in')")
+            assert page.inner_text("#state strong") == "Ada"
+        assert session_cookie(pages[0])["value"] != session_cookie(pages[1])["value"]
+        with pages[0].expect_navigation():
+            pages[0].click("button:text-is('Log out everywhere')")
+        assert pages[0].inner_text("#state .badge") == "Not logged in"
+        pages[1].reload()
+        assert pages[1].inner_text("#state .badge") == "Not logged in"
+        shot(pages[1], artifacts, "5-logged-out-everywhere")
+    finally:
+        for context in contexts:
+            context.close()

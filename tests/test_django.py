@@ -271,6 +271,7 @@ def test_the_cache_middleware_never_hands_one_visitors_cookie_to_another() -> No
         second = Client().get("/")
     assert first.status_code == second.status_code == 200
     assert first["Vary"] == "Cookie"
+    assert first["Cache-Control"] == "private"
     tokens = [response.cookies["_session"].value for response in (first, second)]
     assert tokens[0] != tokens[1]
     assert tokens[0] not in second.serialize().decode()
@@ -307,6 +308,18 @@ def test_a_django_middleware_above_may_replace_our_cookie() -> None:
     pytest.param("SESSION_MIDDLEWARE", {"session_class": "builtins.dict"},
                  "SESSION_MIDDLEWARE['session_class'] must be Session or a subclass",
                  id="not-a-session-class"),
+    pytest.param("SESSION_MIDDLEWARE", {"accept_token": "false"},
+                 "SESSION_MIDDLEWARE: session option accept_token must be a function of the "
+                 "token, got str: 'false'", id="accept-token-not-a-function"),
+    pytest.param("SESSION_MIDDLEWARE", {"store": "session_middleware.stores.MemoryStore"},
+                 "SESSION_MIDDLEWARE: session option store must be a store object",
+                 id="store-as-a-path"),
+    pytest.param("SESSION_MIDDLEWARE", {"signed": True},
+                 "SESSION_MIDDLEWARE['signed'] is True, but COOKIE_MIDDLEWARE has no 'signer'",
+                 id="signed-without-a-signer"),
+    pytest.param("COOKIE_MIDDLEWARE", None,
+                 "settings['COOKIE_MIDDLEWARE'] must be a dict, got NoneType: None",
+                 id="cookies-setting-none"),
 ])
 def test_settings_are_checked_when_django_loads_the_middleware(
         setting: str, value: dict[str, Any], message: str) -> None:
@@ -321,3 +334,13 @@ def test_a_class_setting_may_be_a_dotted_path() -> None:
                            SESSION_MIDDLEWARE={"session_class": "session_middleware.Session"}):
         response = Request.blank("/").get_response(django_site.wsgi_app())
     assert response.text == "Session"
+
+
+def test_a_page_built_from_the_session_varies_by_cookie_even_without_a_set_cookie() -> None:
+    serve(lambda request: get_session(request).token[:8])
+    with override_settings(SESSION_MIDDLEWARE={"rolling": False}):
+        client = Client()
+        client.get("/")
+        again = client.get("/")  # a kept token, rolling=False: no Set-Cookie
+    assert again.cookies == {}
+    assert again["Vary"] == "Cookie"

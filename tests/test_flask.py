@@ -4,7 +4,7 @@ and a real server (waitress)."""
 from __future__ import annotations
 
 import http.client
-import threading
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +18,7 @@ from cookie_middleware.wsgi import CookiesMiddleware  # noqa: E402
 from session_middleware import get_session  # noqa: E402
 from session_middleware.flask import SessionExtension  # noqa: E402
 from session_middleware.wsgi import SessionMiddleware  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from tests.load.servers import start_server  # noqa: E402
 
 
 def make_app() -> flask.Flask:
@@ -87,26 +87,26 @@ def test_a_bad_session_option_fails_at_start_up() -> None:
 
 
 @pytest.fixture
-def waitress_url() -> Iterator[int]:
-    waitress = pytest.importorskip("waitress.server")
-    app = make_app()
-    SessionExtension(app)
-    port = free_port()
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+def waitress_port() -> Iterator[int]:
+    """The Flask recipe (docs/examples/flask_app.py, on SessionExtension) in waitress."""
+    process, port = start_server("serve.py", "0", "flask_app")
     try:
         yield port
     finally:
-        server.close()
-        thread.join(timeout=10)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
 
 
-def test_under_waitress(waitress_url: int) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", waitress_url, timeout=10)
-    connection.request("GET", "/")
-    response = connection.getresponse()
-    token = response.read().decode()
-    assert [v for k, v in response.getheaders() if k == "Set-Cookie"] == [
-        f"_session={token}; Path=/; HttpOnly", "theme=dark"]
-    connection.close()
+def test_under_waitress(waitress_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", waitress_port, timeout=10)
+    try:
+        connection.request("GET", "/lang/de")
+        response = connection.getresponse()
+        response.read()
+        cookies = [v for k, v in response.getheaders() if k == "Set-Cookie"]
+    finally:
+        connection.close()
+    assert response.status == 302
+    token = cookies[0].split(";", 1)[0].removeprefix("_session=")
+    assert cookies == [f"_session={token}; Path=/; HttpOnly; SameSite=Lax",
+                       "lang=de; Max-Age=31536000"]

@@ -393,8 +393,9 @@ def test_settings_and_options_together_are_refused() -> None:
                  "Cookies.middleware(app) (cookie_middleware.wsgi) instead",
                  id="wsgi-app-under-asgi"),
     pytest.param(lambda app: Session.middleware(app), lambda request: None,
-                 "it looks like Django's get_response: in Django's settings.MIDDLEWARE, use "
-                 "'session_middleware.django.SessionMiddleware' instead", id="django"),
+                 "it takes one argument, as Django's get_response does: in Django's "
+                 "settings.MIDDLEWARE, use 'session_middleware.django.SessionMiddleware' "
+                 "instead", id="django"),
 ])
 def test_an_app_of_the_wrong_kind_is_refused_at_start_up(
         wrap: Callable[[Any], object], app: object, message: str) -> None:

@@ -109,3 +109,29 @@ def test_response_callbacks_may_still_set_cookies() -> None:
         config.add_view(with_callback, route_name="home")
         app = config.make_wsgi_app()
     assert Request.blank("/").get_response(app).headers.getall("Set-Cookie") == ["late=1"]
+
+
+@pytest.mark.parametrize("store", [pytest.param("", id="empty"),
+                                   pytest.param("session_middleware.stores.MemoryStore",
+                                                id="a-path")])
+def test_a_store_setting_must_be_a_store(store: str) -> None:
+    with pytest.raises(TypeError, match="session option store must be a store object"):
+        make_app({"session_middleware.store": store})
+
+
+def test_a_store_given_in_python_keeps_the_data() -> None:
+    from session_middleware.stores import MemoryStore
+
+    def count(request: Any) -> Response:
+        data = get_session(request).data
+        data["n"] = data.get("n", 0) + 1
+        return Response(str(data["n"]))
+
+    with Configurator(settings={"session_middleware.store": MemoryStore()}) as config:
+        config.include("session_middleware.pyramid")
+        config.add_route("home", "/")
+        config.add_view(count, route_name="home")
+        app = config.make_wsgi_app()
+    first = Request.blank("/").get_response(app)
+    cookie = {"Cookie": first.headers["Set-Cookie"].split(";")[0]}
+    assert [first.text, Request.blank("/", headers=cookie).get_response(app).text] == ["1", "2"]

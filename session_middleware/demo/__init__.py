@@ -1,4 +1,5 @@
-"""The demo app: the example of the original package's README plus a fixation-safe login flow.
+"""The demo app: the example of the original package's README plus a fixation-safe
+login flow, on the public session stores (:mod:`session_middleware.stores`).
 
 Run it with ``python -m session_middleware.demo`` (``--help`` for options).
 """
@@ -6,6 +7,5 @@ Run it with ``python -m session_middleware.demo`` (``--help`` for options).
 from __future__ import annotations
 
 from .app import make_app
-from .store import MemoryStore, RedisStore, SessionStore
 
-__all__ = ["MemoryStore", "RedisStore", "SessionStore", "make_app"]
+__all__ = ["make_app"]

@@ -1,6 +1,8 @@
 """``python -m session_middleware.demo``: serve the demo on 127.0.0.1.
 
-Storage is an in-memory dict, or Redis when ``--redis-url``/``REDIS_URL`` is set.
+Sessions live in a :class:`~session_middleware.stores.MemoryStore`, or in a
+:class:`~session_middleware.stores.RedisStore` when ``--redis-url``/``REDIS_URL``
+is set (then several demo processes share the logins and the CSRF secret).
 Errors a user can cause (a port in use, Redis unreachable, ``ENV=production``
 over plain http) end in one line on stderr and exit status 2, not a traceback.
 """
@@ -9,14 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..session import in_production
+from ..stores import MemoryStore, RedisStore, Store
+from ..stores.memory import DEFAULT_MAX_SESSIONS
 from .app import make_app
-from .store import DEFAULT_MAX_SESSIONS, MemoryStore, RedisStore, SessionStore
 
 _EPILOG = """environment variables:
   PORT                  the port to listen on, when --port is not given (default 8000)
@@ -70,9 +74,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _store(args: argparse.Namespace) -> SessionStore:
+def _store(args: argparse.Namespace) -> tuple[Store, bytes]:
+    """The store, and the CSRF secret every process that shares it shares."""
     if not args.redis_url:
-        return MemoryStore(args.idle_timeout, max_entries=args.max_sessions)
+        return (MemoryStore(args.idle_timeout, max_entries=args.max_sessions),
+                secrets.token_bytes(32))
     try:
         import redis
     except ImportError:
@@ -81,9 +87,14 @@ def _store(args: argparse.Namespace) -> SessionStore:
             "pip install 'idagio-cookie-session[redis]'"
         ) from None
     try:
-        return RedisStore.from_url(args.redis_url, args.idle_timeout)
+        client = redis.Redis.from_url(args.redis_url, decode_responses=True, socket_timeout=5,
+                                      socket_connect_timeout=5)
+        # The first process to start makes the secret; every other one reads it.
+        client.set("demo:csrf-secret", secrets.token_hex(32), nx=True)
+        secret = bytes.fromhex(str(client.get("demo:csrf-secret")))
     except (redis.RedisError, ValueError) as error:
         raise SystemExit(f"error: cannot reach Redis at {args.redis_url}: {error}") from None
+    return RedisStore(client, idle_timeout=args.idle_timeout), secret
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,12 +113,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        store = _store(args)
+        store, secret = _store(args)
     except SystemExit as stop:
         print(stop, file=sys.stderr)
         return 2
     try:
-        app = make_app(store, max_age=args.idle_timeout, trust_proxy=args.trust_proxy)
+        app = make_app(store, secret=secret, max_age=args.idle_timeout,
+                       trust_proxy=args.trust_proxy)
         server = make_server(args.host, args.port, app,
                              server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
     except (OSError, OverflowError) as error:

@@ -1,15 +1,18 @@
 """The demo WSGI app, stacked as ``Cookies.middleware(Session.middleware(...))``.
 
-``GET /`` shows the session; ``POST /login``, ``POST /reset`` and ``POST /logout``
-change it. Each form carries a CSRF token bound to the session token (an HMAC
-under the store's secret, so every process that shares the store accepts the
-others' forms), and a request the browser marks cross-site is refused.
+``GET /`` shows the session; ``POST /login``, ``POST /reset``, ``POST /logout``
+and ``POST /logout-everywhere`` change it. The login lives in the session's
+store (:mod:`session_middleware.stores`): ``session.login``, ``session.logout``
+and ``store.logout_everywhere``. Each form carries a CSRF token bound to the
+session token (an HMAC under a secret that every process sharing the store
+shares), and a request the browser marks cross-site is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -26,11 +29,11 @@ if TYPE_CHECKING:
 
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from .store import SessionStore
+    from ..stores import Store
 
 __all__ = ["make_app"]
 
-_POST_ROUTES = ("/login", "/reset", "/logout")
+_POST_ROUTES = ("/login", "/reset", "/logout", "/logout-everywhere")
 
 # The demo's forms hold a CSRF token and a user name: a body larger than this is
 # refused before it is read, so no request can fill the disk WebOb spools it to.
@@ -81,11 +84,12 @@ def _see_other() -> Response:
 
 
 class DemoApp:
-    """The routes, over a :class:`SessionStore`."""
+    """The routes, over the session middleware's *store*; *secret* keys the CSRF
+    tokens (the same in every process that shares the store)."""
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, store: Store, secret: bytes) -> None:
         self.store = store
-        self._secret = store.secret()
+        self._secret = secret
 
     def csrf_token(self, session: Session) -> str:
         """The form token for *session*: it changes whenever the session token does."""
@@ -111,8 +115,8 @@ class DemoApp:
     def index(self, request: Request, error: str | None = None, name: str = "",
               status: int = 200) -> Response:
         session = get_session(request)
-        user = self.store.get(session.token)
-        page = index_page(session.token, user, self.csrf_token(session), error=error, name=name)
+        page = index_page(session.token, session.user, self.csrf_token(session), error=error,
+                          name=name)
         return _html(page, status)
 
     def checked_form(self, request: Request, session: Session) -> Mapping[str, object] | Response:
@@ -152,33 +156,37 @@ class DemoApp:
             if not _authenticate(user):
                 return self.index(request, error=f"Not a valid user name: {user!r}",
                                   name=user, status=400)
-        old = session.token
         try:
-            # Session fixation defence, in the order the original package's README
-            # gives: authenticate, reset(), then store the pairing under the new
-            # token. reset() comes before any change to the store: it is refused
-            # where its cookie could not reach the browser (ENV=production over
-            # plain http), and then nothing changes.
-            token = session.reset()
+            # Session fixation defence, as the original package's README gives it:
+            # authenticate, then a new token before the session gains a user.
+            # login(), logout() and reset() mint that token first, and are refused,
+            # changing nothing, where its cookie could not reach the browser
+            # (ENV=production over plain http).
+            if path == "/login" and user is not None:
+                session.login(user)
+            elif path == "/reset":  # Django's cycle_key: the login carried over
+                session.reset()
+            else:
+                if path == "/logout-everywhere" and session.user is not None:
+                    self.store.logout_everywhere(session.user)  # every browser, every process
+                session.logout()
         except InsecureCookieError:
             return _html(error_page("403 Forbidden", "This site changes sessions over https "
                                     "only: come back on its https address."), 403)
-        if path == "/reset":  # Django's cycle_key: the login carried over to the new token
-            user = self.store.get(old)
-        self.store.delete(old)  # /logout forgets the login; /login drops an earlier one
-        if user is not None:
-            self.store.set(token, user)
         return _see_other()
 
 
-def make_app(store: SessionStore, *, max_age: int | None = None,
+def make_app(store: Store, *, secret: bytes | None = None, max_age: int | None = None,
              trust_proxy: bool = False) -> WSGIApplication:
     """The demo app over *store*, with both middlewares stacked around it.
 
-    *max_age* makes the session cookie's rolling expiry real: each visit pushes
-    it *max_age* seconds into the future, matching the store's idle timeout.
+    *secret* keys the forms' CSRF tokens; give every process that shares the
+    store the same one (default: a new one, for a single process). *max_age*
+    makes the session cookie's rolling expiry real: each visit pushes it
+    *max_age* seconds into the future, matching the store's idle timeout.
     """
+    app = DemoApp(store, secrets.token_bytes(32) if secret is None else secret)
     return Cookies.middleware(
-        Session.middleware(DemoApp(store), max_age=max_age, same_site="lax"),
+        Session.middleware(app, store=store, max_age=max_age, same_site="lax"),
         trust_proxy=trust_proxy,
     )

@@ -78,6 +78,9 @@ def _state_and_actions(user: str | None, csrf: str, error: str | None,
             + '<p class="explain"><strong>Log out</strong> forgets your login and gives '
             "your session a new token.</p>"
             + _form("/logout", csrf, "Log out")
+            + '<p class="explain"><strong>Log out everywhere</strong> ends every session of '
+            f"{escape(user)}, in every browser and every process that shares the store.</p>"
+            + _form("/logout-everywhere", csrf, "Log out everywhere", secondary=True)
         )
     else:
         state = ('<p class="state" id="state"><span class="badge out">Not logged in</span>'

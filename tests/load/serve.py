@@ -1,7 +1,9 @@
-"""Serve docs/examples/plain_wsgi.py (both WSGI middlewares) in waitress on 127.0.0.1.
+"""Serve a recipe of docs/examples in waitress on 127.0.0.1: ``plain_wsgi.py``
+(both WSGI middlewares), or the one named as the second argument.
 
-Multi-threaded. Prints ``listening <port>`` once ready; SIGINT or SIGTERM shuts it
-down and it prints ``stopped``. Used by test_load.py; runnable by hand as well.
+``python serve.py [PORT [RECIPE]]``. Multi-threaded. Prints ``listening <port>``
+once ready; SIGINT or SIGTERM shuts it down and it prints ``stopped``. Used by
+test_load.py and test_flask.py; runnable by hand as well.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from waitress_run import run_until_stopped  # this folder as well
 
 
 def main() -> int:
-    module = load_example("plain_wsgi")
+    module = load_example(sys.argv[2] if len(sys.argv) > 2 else "plain_wsgi")
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     server = create_server(module.app, host="127.0.0.1", port=port, threads=8)
     run_until_stopped(server, f"listening {server.effective_port}")
