@@ -248,3 +248,17 @@ def test_a_login_tidies_away_the_users_expired_sessions(kind: Kind) -> None:
     client.delete(store.key(TOKEN))  # expired: its key is gone, its claim is not
     run(store.save(OTHER, Record({}, "ada"), create=True))
     assert {member.decode() for member in client.smembers(store.user_key("ada"))} == {OTHER}
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    pytest.param({"idle_timeout": 0}, "idle_timeout must be a positive number of seconds, got 0",
+                 id="idle-zero"),
+    pytest.param({"absolute_timeout": -1},
+                 "absolute_timeout must be a positive number of seconds, got -1",
+                 id="absolute-negative"),
+    pytest.param({"idle_timeout": "60"},
+                 "idle_timeout must be a positive number of seconds, got '60'", id="text"),
+])
+def test_timeouts_are_checked(kind: Kind, options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        kind.make(**options)

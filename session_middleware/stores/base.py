@@ -28,7 +28,8 @@ from typing import Any, Protocol
 from ..errors import SessionDataError
 
 __all__ = ["MAX_RECORD_BYTES", "AsyncStore", "Record", "SessionDataTooLargeError", "Store",
-           "check_json", "decode_record", "encode_record", "is_async_store", "remaining"]
+           "check_json", "check_timeouts", "decode_record", "encode_record", "is_async_store",
+           "remaining"]
 
 MAX_RECORD_BYTES = 64 * 1024
 """The largest record a store takes by default: 64 KiB of JSON."""
@@ -91,6 +92,15 @@ def decode_record(text: str | bytes | None) -> Record | None:
             or not math.isfinite(created)):
         return Record()
     return Record(data, user, float(created))
+
+
+def check_timeouts(idle_timeout: float, absolute_timeout: float | None) -> None:
+    """Refuse a timeout that is not a positive number of seconds (``ValueError``)."""
+    for name, value in (("idle_timeout", idle_timeout), ("absolute_timeout", absolute_timeout)):
+        if value is None and name == "absolute_timeout":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
 
 
 def remaining(record: Record, idle_timeout: float, absolute_timeout: float | None,

@@ -7,7 +7,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from .base import MAX_RECORD_BYTES, Record, decode_record, encode_record, remaining
+from .base import (
+    MAX_RECORD_BYTES,
+    Record,
+    check_timeouts,
+    decode_record,
+    encode_record,
+    remaining,
+)
 
 __all__ = ["DEFAULT_MAX_SESSIONS", "MemoryStore"]
 
@@ -39,9 +46,7 @@ class MemoryStore:
                  clock: Callable[[], float] = time.time) -> None:
         if max_entries < 1:
             raise ValueError(f"max_entries must be at least 1, got {max_entries}")
-        if idle_timeout <= 0:
-            raise ValueError(f"idle_timeout must be a positive number of seconds, "
-                             f"got {idle_timeout!r}")
+        check_timeouts(idle_timeout, absolute_timeout)
         self.idle_timeout = idle_timeout
         self.absolute_timeout = absolute_timeout
         self.max_entries = max_entries

@@ -19,7 +19,14 @@ import redis.asyncio
 from redis import exceptions
 
 from ..errors import StoreUnavailableError
-from .base import MAX_RECORD_BYTES, Record, decode_record, encode_record, remaining
+from .base import (
+    MAX_RECORD_BYTES,
+    Record,
+    check_timeouts,
+    decode_record,
+    encode_record,
+    remaining,
+)
 
 if TYPE_CHECKING:
     import redis.asyncio.cluster
@@ -51,9 +58,7 @@ class _RedisConfig:
                  idle_timeout: int = 14 * 24 * 3600, absolute_timeout: int | None = None,
                  max_record_bytes: int = MAX_RECORD_BYTES,
                  clock: Callable[[], float] = time.time) -> None:
-        if idle_timeout <= 0:
-            raise ValueError(f"idle_timeout must be a positive number of seconds, "
-                             f"got {idle_timeout!r}")
+        check_timeouts(idle_timeout, absolute_timeout)
         self.client = client
         self.prefix = prefix
         self.idle_timeout = idle_timeout
