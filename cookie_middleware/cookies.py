@@ -32,6 +32,8 @@ class HeaderSink(Protocol):
 
     def add(self, name: str, header: str, overwrite: bool) -> None: ...
 
+    def withdraw(self, name: str) -> None: ...
+
 
 class CookieJar:
     """Read the request's cookies and collect the response's Set-Cookie headers.
@@ -151,6 +153,15 @@ class CookieJar:
         self.set(name, "", normalize_options(options, {**attributes, "expires": _EPOCH}), True)
 
     clear = unset
+
+    def withdraw(self, name: str) -> None:
+        """Forget every pending cookie called *name*: none of them goes out (the
+        browser keeps whatever it has). How a session leaves its cookie alone on a
+        response. Raises :class:`HeadersSentError` once the headers have gone out."""
+        if self._sent:
+            raise HeadersSentError(f"cannot withdraw cookie {name!r}: the response has started")
+        if self._pending.pop(name, None) is not None and self._sink is not None:
+            self._sink.withdraw(name)
 
     def set_cookie_headers(self) -> list[str]:
         """The pending Set-Cookie header values, in the order they will be written."""

@@ -191,6 +191,14 @@ class HeaderSync:
         group.append(pair)
 
 
+    def withdraw(self, name: str) -> None:
+        """Mirror ``withdraw``: remove the headers of cookie *name* that are still there."""
+        headers = self._headers
+        for index in sorted((i for i in map(self._index, self._groups.pop(name, ())) if i >= 0),
+                            reverse=True):
+            del headers[index]
+
+
 def header_sync(response: object) -> HeaderSync:
     """A :class:`HeaderSync` for a WebOb or Starlette response. Raises
     :class:`TypeError` for anything else."""

@@ -80,6 +80,7 @@ class SessionMiddleware:
                  partitioned: bool | None = None,
                  encode: Callable[[str], str] | None = None,
                  store: Store | AsyncStore | None = None,
+                 lazy: bool = False,
                  session_class: type[Session] = Session) -> None:
         check_app(app, 3, "session_middleware.asgi.SessionMiddleware",
                   "Session.middleware(app) (session_middleware.wsgi)",
@@ -98,7 +99,7 @@ class SessionMiddleware:
                 "MemoryStore() (a synchronous store that never blocks says so with "
                 "blocking = False)")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        signed=signed, mint=mint, store=store,
+                                        signed=signed, mint=mint, store=store, lazy=lazy,
                                         **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())

@@ -49,11 +49,12 @@ class SessionExtension:
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, signed: bool = False,
                  mint: Callable[[], str] | None = None,
-                 store: Store | None = None,
+                 store: Store | None = None, lazy: bool = False,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         self.name = name
         self.store = store
+        self.lazy = lazy
         self.accept_token = accept_token
         self.rolling = rolling
         self.signed = signed
@@ -74,7 +75,7 @@ class SessionExtension:
             cookies = cookies_middleware_of(app)
         session = SessionMiddleware(cookies.app, self.name, accept_token=self.accept_token,
                                     rolling=self.rolling, signed=self.signed, mint=self.mint,
-                                    store=self.store, session_class=self.session_class,
-                                    **self.cookie_options)
+                                    store=self.store, lazy=self.lazy,
+                                    session_class=self.session_class, **self.cookie_options)
         cookies.app = session
         app.extensions[EXTENSION_KEY] = session

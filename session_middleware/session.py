@@ -95,13 +95,13 @@ class SessionBase:
     :meth:`login` and :meth:`logout` do that.
     """
 
-    __slots__ = ("__weakref__", "_cookies", "_new", "_settings", "_stored", "_token")
+    __slots__ = ("__weakref__", "_cookies", "_extra", "_new", "_settings", "_stored", "_token")
 
     def __init__(self, cookies: CookieAccess, name: str | None = None, *,
                  accept_token: Callable[[str], bool] | None = None,
                  rolling: bool | None = None, cross_site: bool | Callable[[], bool] = False,
                  signed: bool | None = None, mint: Callable[[], str] | None = None,
-                 store: Store | AsyncStore | None = None,
+                 store: Store | AsyncStore | None = None, lazy: bool | None = None,
                  settings: SessionSettings | None = None,
                  **cookie_options: object) -> None:
         # Left unset (None), name is "_session", accept_token is_session_token,
@@ -113,46 +113,87 @@ class SessionBase:
                 accept_token=is_session_token if accept_token is None else accept_token,
                 rolling=True if rolling is None else rolling,
                 signed=False if signed is None else signed, mint=mint, store=store,
-                **cookie_options)
+                lazy=False if lazy is None else lazy, **cookie_options)
         elif (cookie_options or name is not None or accept_token is not None
               or rolling is not None or signed is not None or mint is not None
-              or store is not None):
+              or store is not None or lazy is not None):
             raise TypeError("pass a Session either settings= or a cookie name and options")
         self._cookies = cookies
         self._settings = settings
         self._stored: StoredState | None = None
+        self._extra: _PerRequest | None = None
         name = settings.name
         if settings.signed:  # signed=True asks for cookies that sign
             incoming = cast("SigningCookieAccess", cookies).get(name, _SIGNED)
         else:
             incoming = cookies.get(name)
+        token: str | None
         if incoming and settings.accept_token(incoming):
-            self._token, self._new = incoming, False
+            token, self._new = incoming, False
             write = settings.rolling
         else:
-            self._token, self._new = settings.mint(), True
+            token, self._new = None, True
             # A signed cookie that fails to verify reads as missing: look at the
             # header itself to tell "no cookie" from "a cookie, replaced". A
             # middleware may pass cross_site as a function, asked only here.
             sent = incoming is not None or (settings.signed and cookies.get(name) is not None)
             write = sent or not (cross_site() if callable(cross_site) else cross_site)
+        if settings.lazy:  # minted and written when the app first needs the token
+            self._token = None
+            self._extra = _PerRequest(deferred=(token, write))
+            return
+        self._token = token = settings.mint() if token is None else token
         if write:
-            try:
-                self._write(self._token)
-            except InsecureCookieError:
-                # A Secure cookie on a request that did not arrive over https: the
-                # browser would discard it, and whether the request is https may
-                # rest on a header the client sends (a health check, a hit around
-                # the proxy). The token stands for this request; reset() raises.
-                return
+            self._write_quietly(token)
 
     def _write(self, token: str) -> None:
         settings = self._settings
+        options = settings.options_with(self._max_age())
         if settings.signed:
-            cast("SigningCookieAccess", self._cookies).set(settings.name, token, settings.options(),
+            cast("SigningCookieAccess", self._cookies).set(settings.name, token, options,
                                                         True, signed=True)
         else:
-            self._cookies.set(settings.name, token, settings.options(), True)
+            self._cookies.set(settings.name, token, options, True)
+
+    def _write_quietly(self, token: str) -> None:
+        try:
+            self._write(token)
+        except InsecureCookieError:
+            # A Secure cookie on a request that did not arrive over https: the
+            # browser would discard it, and whether the request is https may
+            # rest on a header the client sends (a health check, a hit around
+            # the proxy). The token stands for this request; reset() raises.
+            return
+
+    def _materialize(self) -> str:
+        """The token of a lazy session, minted and its cookie written now."""
+        extra = cast(_PerRequest, self._extra)
+        token, write = cast("tuple[str | None, bool]", extra.deferred)
+        extra.deferred = None
+        if token is None:
+            token = self._settings.mint()
+        self._token = token
+        if write and (self._new or self.rolling):
+            self._write_quietly(token)
+        return token
+
+    def _withdraw(self, required: bool) -> None:
+        """Leave the session cookie alone on this response (no Set-Cookie for it)."""
+        withdraw = getattr(self._cookies, "withdraw", None)
+        if withdraw is None:
+            if required:
+                raise TypeError("leaving the session cookie alone needs a cookies object "
+                                "with withdraw(name), as cookie_middleware.Cookies has")
+            return
+        withdraw(self._settings.name)
+
+    def _max_age(self) -> float | None:
+        """The cookie's lifetime on this response, when it is not the configured one."""
+        extra = self._extra
+        if extra is not None and extra.max_age is not None:
+            return extra.max_age
+        state = self._stored
+        return None if state is None else state.max_age
 
     @property
     def name(self) -> str:
@@ -162,7 +203,57 @@ class SessionBase:
     @property
     def token(self) -> str:
         """The session token: the request's own, or one minted for it."""
-        return self._token
+        token = self._token
+        if token is None:  # a lazy session: minted (and its cookie written) now
+            token = self._materialize()
+        return token
+
+    @property
+    def rolling(self) -> bool:
+        """Whether this response sets the cookie again for a token the client sent.
+        ``session.rolling = False`` leaves the cookie alone on this response only;
+        a token that is new in this request (minted, ``reset``, ``login``,
+        ``logout``) is written all the same."""
+        extra = self._extra
+        if extra is None or extra.rolling is None:
+            return self._settings.rolling
+        return extra.rolling
+
+    @rolling.setter
+    def rolling(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"rolling must be True or False, got {value!r}")
+        self._more().rolling = value
+        if self._token is None or self._new:
+            return  # decided when the token is, or written as new anyway
+        if value:
+            self._write_quietly(self._token)
+        else:
+            self._withdraw(required=True)
+
+    @property
+    def max_age(self) -> float | None:
+        """The cookie's lifetime in seconds, when it is not the configured one.
+        ``session.max_age = seconds`` ("remember me") sets it for this session:
+        kept in the store, it holds on later requests of this session, and only
+        this one. Needs a store."""
+        return self._max_age()
+
+    @max_age.setter
+    def max_age(self, seconds: float) -> None:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise TypeError(f"max_age must be a number of seconds, got {seconds!r}")
+        state = self._state()  # kept in the record, so later requests keep it
+        state.max_age = seconds
+        self._more().max_age = seconds
+        if self._token is not None and (self._new or self.rolling):
+            self._write_quietly(self._token)
+
+    def _more(self) -> _PerRequest:
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = _PerRequest()
+        return extra
 
     @property
     def new(self) -> bool:
@@ -207,13 +298,19 @@ class SessionBase:
             if self._settings.store is None:
                 raise TypeError("this session has no store: give the session middleware (or "
                                 "Session) store=MemoryStore() or store=RedisStore(client)")
-            state = self._stored = StoredState(None if self._new else self._token)
+            state = self._stored = StoredState(None if self._new else self._sent_token())
         if load and not state.loaded:
             if self._settings.store_is_async:
                 raise SessionNotLoadedError(
                     "the session's store is asynchronous: await session.load() first")
             state.take(cast("Store", self._settings.store).load(cast(str, state.origin)))
         return state
+
+    def _sent_token(self) -> str:
+        """The token the client sent (of a session that is not new)."""
+        if self._token is not None:
+            return self._token
+        return cast("tuple[str, bool]", cast(_PerRequest, self._extra).deferred)[0]
 
     @property
     def data(self) -> SessionData:
@@ -263,41 +360,60 @@ class SessionBase:
         state.user = None
         return token
 
+    def _settle(self) -> StoredState | None:
+        """The cookie, decided as the response starts (with a store): a session the
+        app never read leaves its cookie alone, as the store left its idle timeout,
+        so that a remembered lifetime (``max_age``) is never rolled back to the
+        default; one that was read rolls with its own. Returns what to save."""
+        state = self._stored
+        if not self._new and self._token is not None:
+            if state is None or not state.loaded:
+                self._withdraw(required=False)
+            elif state.max_age is not None and self.rolling:
+                self._write_quietly(self._token)
+        if state is None or (self._token is None and not state.holds_anything()):
+            return None
+        return state
+
     def save(self) -> None:
         """Bring a synchronous store up to date (the middlewares call this as the
         response starts): at most one write, none for an unchanged session."""
-        state = self._stored
-        if state is None:
+        if self._settings.store is None:
             return
         if self._settings.store_is_async:
             raise TypeError("the session's store is asynchronous: await session.asave()")
+        state = self._settle()
+        if state is None:
+            return
         store = cast("Store", self._settings.store)
-        writes = state.writes(self._token)
+        token = self.token
+        writes = state.writes(token)
         for token, user in writes.destroy:
             store.destroy(token, user)
         written = writes.save is not None and store.save(
             writes.save[0], writes.save[1], create=writes.save[2])
-        state.saved(self._token, writes, written)
+        state.saved(token, writes, written)
 
     async def asave(self) -> None:
         """:meth:`save`, for an asynchronous store."""
-        state = self._stored
+        if not self._settings.store_is_async:
+            self.save()  # (which returns at once without a store)
+            return
+        state = self._settle()
         if state is None:
             return
-        store = self._settings.store
-        if not self._settings.store_is_async:
-            self.save()
-            return
-        async_store = cast("AsyncStore", store)
-        writes = state.writes(self._token)
+        async_store = cast("AsyncStore", self._settings.store)
+        token = self.token
+        writes = state.writes(token)
         for token, user in writes.destroy:
             await async_store.destroy(token, user)
         written = writes.save is not None and await async_store.save(
             writes.save[0], writes.save[1], create=writes.save[2])
-        state.saved(self._token, writes, written)
+        state.saved(token, writes, written)
 
     def __repr__(self) -> str:
-        return f"<Session {self.name}={self._token[:8]}... new={self._new}>"
+        token = "(not minted yet)" if self._token is None else f"{self._token[:8]}..."
+        return f"<Session {self.name}={token} new={self._new}>"
 
 
 if not TYPE_CHECKING:  # the old spelling, for one release
@@ -305,3 +421,14 @@ if not TYPE_CHECKING:  # the old spelling, for one release
         "CookieJar": ("session_middleware.session.CookieAccess", CookieAccess),
         "SigningCookieJar": ("session_middleware.session.SigningCookieAccess",
                              SigningCookieAccess)})
+
+
+class _PerRequest:
+    """What one request changed of a session's cookie (made only when it does)."""
+
+    __slots__ = ("deferred", "max_age", "rolling")
+
+    def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
+        self.deferred = deferred  # a lazy session's (sent token or None, write?)
+        self.rolling: bool | None = None
+        self.max_age: float | None = None

@@ -92,14 +92,14 @@ class SessionSettings:
     cookie's options are checked once for each value of ``ENV == "production"``.
     """
 
-    __slots__ = ("_options", "_prepared", "accept_token", "mint", "name", "rolling", "same_site",
-                 "signed", "store", "store_is_async")
+    __slots__ = ("_options", "_prepared", "accept_token", "lazy", "mint", "name", "rolling",
+                 "same_site", "signed", "store", "store_is_async")
 
     def __init__(self, name: str = "_session", *,
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, signed: bool = False,
                  mint: Callable[[], str] | None = None,
-                 store: Store | AsyncStore | None = None,
+                 store: Store | AsyncStore | None = None, lazy: bool = False,
                  **cookie_options: object) -> None:
         if not isinstance(name, str):
             raise TypeError(
@@ -110,6 +110,7 @@ class SessionSettings:
         _check(mint is None or callable(mint), "mint", "a function that returns a token", mint)
         _check(isinstance(rolling, bool), "rolling", "True or False", rolling)
         _check(isinstance(signed, bool), "signed", "True or False", signed)
+        _check(isinstance(lazy, bool), "lazy", "True or False", lazy)
         _check(store is None or all(callable(getattr(store, call, None)) for call in _STORE_CALLS),
                "store", "a store object (MemoryStore(), RedisStore(client), ...)", store)
         self.name = name
@@ -122,6 +123,9 @@ class SessionSettings:
         self.signed = signed
         self.store = store
         """Where the session's data is kept (``None``: the token alone, as the original)."""
+        self.lazy = lazy
+        """Mint no token and write no cookie until the app asks for the token, writes
+        data or logs in."""
         self.store_is_async = is_async_store(store)
         self._options = cookie_options
         self._prepared: dict[bool, CookieOptions] = {}
@@ -133,6 +137,14 @@ class SessionSettings:
         """:func:`cookie_withheld` for this session cookie: what the middlewares
         pass a :class:`Session` as *cross_site*."""
         return cookie_withheld(self.same_site, fetch_site, fetch_mode, fetch_dest, method)
+
+    def options_with(self, max_age: float | None) -> CookieOptions:
+        """:meth:`options`, with *max_age* in place of the configured one (if given)."""
+        options = self.options()
+        if max_age is None:
+            return options
+        rest = {key: value for key, value in options.items() if key not in ("max_age", "maxAge")}
+        return cookie_options({**rest, "max_age": max_age})
 
     def options(self) -> CookieOptions:
         """The checked options the cookie is set with now (``ENV`` read now)."""

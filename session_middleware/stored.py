@@ -87,6 +87,7 @@ class StoredState:
         self.loaded_json = "null"
         self.data = SessionData({})
         self.user: str | None = None
+        self.max_age: float | None = None  # a cookie lifetime of this session's own
         self.created: float | None = None
         self.ended: list[tuple[str, str | None]] = []  # records to destroy
 
@@ -97,8 +98,9 @@ class StoredState:
         if record is not None:
             self.data = SessionData(dict(record.data))
             self.user = record.user
+            self.max_age = record.max_age
             self.created = record.created
-            self.loaded_json = _snapshot(record.data, record.user)
+            self.loaded_json = _snapshot(record.data, record.user, record.max_age)
 
     def restart(self) -> None:
         """The session moved to a new token (login, logout, reset): the old
@@ -117,25 +119,30 @@ class StoredState:
             self.origin = token
             self.record = writes.save[1]
             self.created = self.record.created
-            self.loaded_json = _snapshot(self.record.data, self.record.user)
+            self.loaded_json = _snapshot(self.record.data, self.record.user, self.record.max_age)
         elif writes.save is not None:  # the record was gone (a logout elsewhere)
             self.origin, self.record, self.loaded_json = token, None, "null"
+
+    def holds_anything(self) -> bool:
+        """Whether there is anything to keep: data, a user or a lifetime of its own."""
+        return bool(self.data) or self.user is not None or self.max_age is not None
 
     def writes(self, token: str) -> Writes:
         """The writes that bring the store up to date for the session's *token*."""
         if not self.loaded:
             return Writes(self.ended, None)
-        empty = not self.data and self.user is None
-        snapshot = "null" if empty else _snapshot(dict(self.data), self.user)
+        empty = not self.holds_anything()
+        snapshot = "null" if empty else _snapshot(dict(self.data), self.user, self.max_age)
         if snapshot == self.loaded_json:
             return Writes(self.ended, None)  # unchanged: nothing to write
         if empty:  # had a record, now holds nothing: it goes
             user = None if self.record is None else self.record.user
             return Writes([*self.ended, (token, user)], None)
-        record = Record(dict(self.data), self.user) if self.created is None else Record(
-            dict(self.data), self.user, self.created)
+        record = Record(dict(self.data), self.user, max_age=self.max_age)
+        if self.created is not None:
+            record.created = self.created
         return Writes(self.ended, (token, record, self.record is None))
 
 
-def _snapshot(data: dict[str, Any], user: str | None) -> str:
-    return check_json([data, user], "session data")
+def _snapshot(data: dict[str, Any], user: str | None, max_age: float | None) -> str:
+    return check_json([data, user, max_age], "session data")

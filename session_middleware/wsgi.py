@@ -42,13 +42,13 @@ class Session(SessionBase):
                    accept_token: Callable[[str], bool] = is_session_token,
                    rolling: bool = True, signed: bool = False,
                    mint: Callable[[], str] | None = None, store: Store | None = None,
-                   **cookie_options: object) -> SessionMiddleware:
+                   lazy: bool = False, **cookie_options: object) -> SessionMiddleware:
         """Wrap a WSGI *app* so that every request gets a session (read it with
         :func:`~session_middleware.get_session`). Needs the cookies middleware
         outside it: ``app = Cookies.middleware(Session.middleware(app))``."""
         return SessionMiddleware(app, name, accept_token=accept_token, rolling=rolling,
-                                 signed=signed, mint=mint, store=store, session_class=cls,
-                                 **cookie_options)
+                                 signed=signed, mint=mint, store=store, lazy=lazy,
+                                 session_class=cls, **cookie_options)
 
 
 class SessionMiddleware:
@@ -63,7 +63,7 @@ class SessionMiddleware:
                  accept_token: Callable[[str], bool] = is_session_token,
                  rolling: bool = True, signed: bool = False,
                  mint: Callable[[], str] | None = None,
-                 store: Store | None = None,
+                 store: Store | None = None, lazy: bool = False,
                  session_class: type[Session] = Session,
                  **cookie_options: object) -> None:
         check_app(app, 2, "session_middleware.wsgi.SessionMiddleware",
@@ -73,7 +73,7 @@ class SessionMiddleware:
             raise TypeError("a WSGI app needs a synchronous store: MemoryStore(), or "
                             "RedisStore(redis.Redis(...)) rather than an asyncio client")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
-                                        signed=signed, mint=mint, store=store,
+                                        signed=signed, mint=mint, store=store, lazy=lazy,
                                         **cookie_options)
         # Check name and options now, at start-up, rather than on the first request.
         serialize(name, new_token(), self.settings.options())

@@ -474,3 +474,17 @@ def test_a_header_the_app_removed_from_a_webob_response_stays_removed(overwrite:
     cookies.set("a", "2", None, overwrite)
     assert response.headers.getall("Set-Cookie") == ["a=2"]
     assert cookies.set_cookie_headers() == (["a=2", "b=1"] if overwrite else ["a=1", "a=2", "b=1"])
+
+
+def test_withdraw_forgets_the_pending_cookies_of_a_name() -> None:
+    response = Response()
+    cookies = Cookies(Request.blank("/"), response)
+    cookies.set("a", "1")
+    cookies.set("b", "2")
+    cookies.set("a", "3")
+    cookies.withdraw("a")
+    cookies.withdraw("never-set")
+    assert response.headers.getall("Set-Cookie") == ["b=2"]
+    assert cookies.seal() == ["b=2"]
+    with pytest.raises(HeadersSentError, match="cannot withdraw cookie 'b'"):
+        cookies.withdraw("b")

@@ -62,8 +62,18 @@ def visit(app: Any, token: str | None = None) -> tuple[Any, str]:
     and the token the response left the browser with."""
     headers = {"Cookie": f"_session={token}"} if token else {}
     response = Request.blank("/", headers=headers).get_response(app)
-    cookie = next(v for v in response.headers.getall("Set-Cookie") if v.startswith("_session="))
+    cookie = next((v for v in response.headers.getall("Set-Cookie")
+                   if v.startswith("_session=")), None)
+    if cookie is None:  # the cookie left alone: the browser keeps the one it has
+        assert token is not None
+        return json.loads(response.body), token
     return json.loads(response.body), cookie.split(";", 1)[0].removeprefix("_session=")
+
+
+def set_cookies(app: Any, token: str | None = None) -> list[str]:
+    headers = {"Cookie": f"_session={token}"} if token else {}
+    return list(Request.blank("/", headers=headers).get_response(app).headers.getall(
+        "Set-Cookie"))
 
 
 def test_data_lasts_from_request_to_request() -> None:
@@ -88,7 +98,8 @@ def test_an_unchanged_session_costs_one_read_and_an_untouched_one_nothing() -> N
     visit(app, token)
     assert store.calls == ["load"]  # unchanged: no write
     store.calls.clear()
-    visit(wsgi_app(store, lambda session: session.token[:4]), token)
+    untouched = wsgi_app(store, lambda session: session.token[:4])
+    assert set_cookies(untouched, token) == []  # the cookie left alone, as the store
     assert store.calls == []  # never touched: no round trip at all
 
 
@@ -230,7 +241,10 @@ def asgi_app(store: Any, handler: Callable[[Session], Any]) -> Any:
 def asgi_visit(app: Any, token: str | None = None) -> tuple[Any, str]:
     headers = [(b"cookie", f"_session={token}".encode())] if token else []
     reply = asgi_request(app, headers=headers)
-    cookie = next(v for v in reply.set_cookies if v.startswith("_session="))
+    cookie = next((v for v in reply.set_cookies if v.startswith("_session=")), None)
+    if cookie is None:  # the cookie left alone
+        assert token is not None
+        return json.loads(reply.body), token
     return json.loads(reply.body), cookie.split(";", 1)[0].removeprefix("_session=")
 
 
@@ -300,3 +314,85 @@ def test_cookies_set_by_the_app_stay_beside_the_session() -> None:
     assert [v.split("=")[0] for v in response.headers.getall("Set-Cookie")] == [
         "_session", "theme"]
     assert asyncio.iscoroutinefunction(Session.load)
+
+
+# Per request: the cookie decided when the response starts; lazy sessions.
+
+def test_rolling_false_on_one_request_leaves_the_cookie_alone() -> None:
+    def quiet(session: Session) -> object:
+        session.rolling = False
+        return session.token[:4]
+
+    token = new_token()
+    app = Cookies.middleware(Session.middleware(wsgi_view(quiet)))
+    assert set_cookies(app, token) == []
+    assert len(set_cookies(app)) == 1  # a new token is written all the same
+
+    def quiet_then_reset(session: Session) -> object:
+        session.rolling = False
+        return session.reset()[:4]
+
+    app = Cookies.middleware(Session.middleware(wsgi_view(quiet_then_reset)))
+    assert len(set_cookies(app, token)) == 1  # reset: written
+
+
+def test_remember_me_lasts_for_that_session_only() -> None:
+    store = MemoryStore()
+
+    def remember(session: Session) -> object:
+        session.login("ada")
+        session.max_age = 30 * 24 * 3600
+        return None
+
+    remembered_app = wsgi_app(store, remember)
+    cookies = set_cookies(remembered_app)
+    assert cookies[0].endswith("; Max-Age=2592000; Path=/; HttpOnly")
+    token = cookies[0].split(";")[0].removeprefix("_session=")
+    reader = wsgi_app(store, lambda session: session.user)
+    assert set_cookies(reader, token)[0].endswith("; Max-Age=2592000; Path=/; HttpOnly")
+    other = set_cookies(wsgi_app(store, lambda session: session.login("bob")))
+    assert other[0].endswith("; Path=/; HttpOnly")  # another session: the default
+    assert set_cookies(wsgi_app(store, lambda session: None), token) == []
+
+
+def test_max_age_needs_a_store() -> None:
+    session = Session(Cookies(Request.blank("/")))
+    with pytest.raises(TypeError, match="this session has no store"):
+        session.max_age = 60
+
+
+def test_a_lazy_session_mints_nothing_until_asked() -> None:
+    store = CountingStore()
+
+    def app_for(handler: Handler) -> Any:
+        return Cookies.middleware(Session.middleware(wsgi_view(handler), store=store,
+                                                     lazy=True))
+
+    assert set_cookies(app_for(lambda session: session.user)) == []
+    assert set_cookies(app_for(lambda session: dict(session.data))) == []
+    assert store.calls == []
+    asked = set_cookies(app_for(lambda session: session.token[:4]))
+    assert len(asked) == 1
+    wrote = set_cookies(app_for(lambda session: session.data.update(a=1)))
+    assert len(wrote) == 1
+    assert store.calls == ["create"]
+    token = wrote[0].split(";")[0].removeprefix("_session=")
+    assert set_cookies(app_for(lambda session: None), token) == []  # untouched
+    assert set_cookies(app_for(lambda session: session.data["a"]), token)[0].startswith(
+        f"_session={token};")  # read: rolled
+
+
+def test_a_lazy_session_without_a_store() -> None:
+    app = Cookies.middleware(Session.middleware(wsgi_view(lambda session: None), lazy=True))
+    assert set_cookies(app) == []
+    app = Cookies.middleware(Session.middleware(wsgi_view(lambda session: session.token[:4]),
+                                                lazy=True))
+    assert len(set_cookies(app)) == 1
+
+
+def wsgi_view(handler: Handler) -> Any:
+    @wsgify
+    def view(request: Request) -> Response:
+        return Response(json.dumps(handler(get_session(request))))
+
+    return view

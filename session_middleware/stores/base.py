@@ -49,6 +49,8 @@ class Record:
     """The id of the user logged in, or ``None``."""
     created: float = field(default_factory=time.time)
     """When the session began (seconds since the epoch): the absolute timeout's start."""
+    max_age: float | None = None
+    """The session cookie's own lifetime (``session.max_age``, "remember me"), if any."""
 
 
 def check_json(value: object, where: str) -> str:
@@ -64,8 +66,11 @@ def check_json(value: object, where: str) -> str:
 def encode_record(record: Record, limit: int = MAX_RECORD_BYTES) -> str:
     """The JSON text a store keeps for *record*; :class:`SessionDataTooLargeError`
     when it is over *limit* bytes (UTF-8)."""
-    text = check_json({"data": record.data, "user": record.user, "created": record.created},
-                      "session data")
+    fields: dict[str, Any] = {"data": record.data, "user": record.user,
+                              "created": record.created}
+    if record.max_age is not None:
+        fields["max_age"] = record.max_age
+    text = check_json(fields, "session data")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise SessionDataTooLargeError(
@@ -87,11 +92,16 @@ def decode_record(text: str | bytes | None) -> Record | None:
     if not isinstance(value, dict):
         return Record()
     data, user, created = value.get("data"), value.get("user"), value.get("created")
+    max_age = value.get("max_age")
     if (not isinstance(data, dict) or not (user is None or isinstance(user, str))
-            or not isinstance(created, (int, float)) or isinstance(created, bool)
-            or not math.isfinite(created)):
+            or not _seconds(created) or not (max_age is None or _seconds(max_age))):
         return Record()
-    return Record(data, user, float(created))
+    return Record(data, user, float(created), None if max_age is None else float(max_age))  # type: ignore[arg-type]
+
+
+def _seconds(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def check_timeouts(idle_timeout: float, absolute_timeout: float | None) -> None:
