@@ -417,3 +417,15 @@ def test_no_request_makes_the_demo_fail(method: str, path: bytes, body: bytes,
     response = request.get_response(FUZZ_APP)
     assert response.status_code < 500, response.text
     assert errors.getvalue() == ""
+
+
+def test_the_demo_runs_without_redis_installed() -> None:
+    """redis-py is optional (the README's first command installs no extra): the demo
+    starts on the memory store without it."""
+    hide_redis = ("import runpy, sys; sys.modules['redis'] = None; "
+                  "sys.argv = ['demo', '--help']; "
+                  "runpy.run_module('session_middleware.demo', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", hide_redis], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m session_middleware.demo")

@@ -18,7 +18,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..session import in_production
-from ..stores import MemoryStore, RedisStore, Store
+from ..stores import MemoryStore, Store
 from ..stores.memory import DEFAULT_MAX_SESSIONS
 from .app import make_app
 
@@ -79,8 +79,10 @@ def _store(args: argparse.Namespace) -> tuple[Store, bytes]:
     if not args.redis_url:
         return (MemoryStore(args.idle_timeout, max_entries=args.max_sessions),
                 secrets.token_bytes(32))
-    try:
+    try:  # redis-py is an optional dependency: needed only here
         import redis
+
+        from ..stores.redis import RedisStore
     except ImportError:
         raise SystemExit(
             "error: REDIS_URL is set but the redis package is missing: "
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, OverflowError) as error:
         print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
-    kind = "redis" if isinstance(store, RedisStore) else "memory"
+    kind = "redis" if args.redis_url else "memory"
     # A process manager stops servers with SIGTERM: stop as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"Serving the session demo on http://{args.host}:{server.server_port}/ (store: {kind}); "
