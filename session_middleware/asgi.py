@@ -130,8 +130,12 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
 
+        saved = False
+
         async def send_saving(message: Message) -> None:
-            if message["type"] in _STARTS:
+            nonlocal saved
+            if message["type"] in _STARTS and not saved:
+                saved = True
                 await session.asave()  # the data, written as the response starts
             await send(message)
 

@@ -20,7 +20,7 @@ from .errors import SessionNotLoadedError
 from .settings import SessionSettings, cookie_withheld
 from .settings import in_production as in_production  # the settings were defined here
 from .stored import SessionData, StoredState
-from .stores.base import AsyncStore, Store
+from .stores.base import MAX_COOKIE_LIFETIME, AsyncStore, Store
 from .tokens import is_session_token
 
 __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAccess",
@@ -178,7 +178,8 @@ class SessionBase:
         return token
 
     def _withdraw(self, required: bool) -> None:
-        """Leave the session cookie alone on this response (no Set-Cookie for it)."""
+        """Leave the session cookie alone on this response (no Set-Cookie for it,
+        nor for a Keygrip signature's companion)."""
         withdraw = getattr(self._cookies, "withdraw", None)
         if withdraw is None:
             if required:
@@ -186,12 +187,11 @@ class SessionBase:
                                 "with withdraw(name), as cookie_middleware.Cookies has")
             return
         withdraw(self._settings.name)
+        if self._settings.signed:
+            withdraw(f"{self._settings.name}.sig")
 
     def _max_age(self) -> float | None:
         """The cookie's lifetime on this response, when it is not the configured one."""
-        extra = self._extra
-        if extra is not None and extra.max_age is not None:
-            return extra.max_age
         state = self._stored
         return None if state is None else state.max_age
 
@@ -236,16 +236,20 @@ class SessionBase:
         """The cookie's lifetime in seconds, when it is not the configured one.
         ``session.max_age = seconds`` ("remember me") sets it for this session:
         kept in the store, it holds on later requests of this session, and only
-        this one. Needs a store."""
+        this one; ``None`` goes back to the configured lifetime; ``logout`` ends
+        it. Needs a store."""
         return self._max_age()
 
     @max_age.setter
-    def max_age(self, seconds: float) -> None:
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            raise TypeError(f"max_age must be a number of seconds, got {seconds!r}")
+    def max_age(self, seconds: float | None) -> None:
+        if seconds is not None:
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+                raise TypeError(f"max_age must be a number of seconds, got {seconds!r}")
+            if not 0 < seconds <= MAX_COOKIE_LIFETIME:
+                raise ValueError(f"max_age must be more than 0 and at most {MAX_COOKIE_LIFETIME} "
+                                 f"seconds (400 days, what browsers keep), got {seconds!r}")
         state = self._state()  # kept in the record, so later requests keep it
         state.max_age = seconds
-        self._more().max_age = seconds
         if self._token is not None and (self._new or self.rolling):
             self._write_quietly(self._token)
 
@@ -353,9 +357,14 @@ class SessionBase:
     def logout(self) -> str:
         """End the session: its record destroyed, its data gone, a new token.
         Returns the new token."""
-        self._state()
-        token = self.reset()
-        state = cast(StoredState, self._stored)
+        state = self._state()
+        remembered = state.max_age
+        state.max_age = None  # the new token's cookie goes out with the configured lifetime
+        try:
+            token = self.reset()
+        except BaseException:
+            state.max_age = remembered
+            raise
         state.data.clear()
         state.user = None
         return token
@@ -371,8 +380,18 @@ class SessionBase:
                 self._withdraw(required=False)
             elif state.max_age is not None and self.rolling:
                 self._write_quietly(self._token)
-        if state is None or (self._token is None and not state.holds_anything()):
+        if state is None or not state.loaded:
             return None
+        if state.origin is not None and state.record is None and state.holds_anything():
+            # A token the client sent but the store does not know (expired, ended
+            # or planted): its first record goes under a fresh token instead, so an
+            # ended token never comes back and no two browsers share one.
+            try:
+                self.reset()
+            except InsecureCookieError:
+                return None
+        if self._token is None and state.record is None and not state.holds_anything():
+            return None  # a lazy session with nothing to keep: no token minted
         return state
 
     def save(self) -> None:
@@ -388,10 +407,11 @@ class SessionBase:
         store = cast("Store", self._settings.store)
         token = self.token
         writes = state.writes(token)
-        for token, user in writes.destroy:
-            store.destroy(token, user)
-        written = writes.save is not None and store.save(
-            writes.save[0], writes.save[1], create=writes.save[2])
+        # A record that was gone before this request could end it (a logout, or
+        # logout_everywhere, elsewhere) ends this session too: not moved, not kept.
+        ended_elsewhere = [not store.destroy(old, user) for old, user in writes.destroy]
+        written = (writes.save is not None and not any(ended_elsewhere)
+                   and store.save(writes.save[0], writes.save[1], create=writes.save[2]))
         state.saved(token, writes, written)
 
     async def asave(self) -> None:
@@ -405,10 +425,11 @@ class SessionBase:
         async_store = cast("AsyncStore", self._settings.store)
         token = self.token
         writes = state.writes(token)
-        for token, user in writes.destroy:
-            await async_store.destroy(token, user)
-        written = writes.save is not None and await async_store.save(
-            writes.save[0], writes.save[1], create=writes.save[2])
+        ended_elsewhere = [not await async_store.destroy(old, user)
+                           for old, user in writes.destroy]
+        written = (writes.save is not None and not any(ended_elsewhere)
+                   and await async_store.save(writes.save[0], writes.save[1],
+                                              create=writes.save[2]))
         state.saved(token, writes, written)
 
     def __repr__(self) -> str:
@@ -426,9 +447,8 @@ if not TYPE_CHECKING:  # the old spelling, for one release
 class _PerRequest:
     """What one request changed of a session's cookie (made only when it does)."""
 
-    __slots__ = ("deferred", "max_age", "rolling")
+    __slots__ = ("deferred", "rolling")
 
     def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
         self.deferred = deferred  # a lazy session's (sent token or None, write?)
         self.rolling: bool | None = None
-        self.max_age: float | None = None

@@ -95,7 +95,8 @@ class SessionMiddleware:
 
         def start_response_saving(status: str, headers: list[tuple[str, str]],
                                   exc_info: Any = None) -> Any:
-            session.save()  # the data, written as the response starts
+            if exc_info is None:  # (a second call, with exc_info, replaces an error page)
+                session.save()  # the data, written as the response starts
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start_response_saving)

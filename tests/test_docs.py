@@ -84,6 +84,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, mypy_cache: Path) -> s
     return report
 
 
+@pytest.mark.slow  # one mypy run over every block: seconds, so with the slow suites
 @pytest.mark.parametrize(("path", "number", "code"), BLOCKS)
 def test_block_type_checks(mypy_output: str, path: Path, number: int, code: str) -> None:
     name = _file_name(path, number)

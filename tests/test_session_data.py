@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -41,9 +42,9 @@ class CountingStore(MemoryStore):
         self.calls.append("save" if not create else "create")
         return super().save(token, record, create=create)
 
-    def destroy(self, token: str, user: str | None = None) -> None:
+    def destroy(self, token: str, user: str | None = None) -> bool:
         self.calls.append("destroy")
-        super().destroy(token, user)
+        return super().destroy(token, user)
 
 
 Handler = Callable[[Session], object]
@@ -222,8 +223,8 @@ class AsyncMemoryStore:
     async def save(self, token: str, record: Record, *, create: bool) -> bool:
         return self.inner.save(token, record, create=create)
 
-    async def destroy(self, token: str, user: str | None = None) -> None:
-        self.inner.destroy(token, user)
+    async def destroy(self, token: str, user: str | None = None) -> bool:
+        return self.inner.destroy(token, user)
 
     async def logout_everywhere(self, user: str) -> int:
         return self.inner.logout_everywhere(user)
@@ -396,3 +397,139 @@ def wsgi_view(handler: Handler) -> Any:
         return Response(json.dumps(handler(get_session(request))))
 
     return view
+
+
+# Found by review: each case once resurrected an ended session or failed a request.
+
+def _logged_in(store: Any, user: str = "ada") -> str:
+    _, token = visit(wsgi_app(store, lambda session: session.login(user)))
+    return token
+
+
+def _log_out(store: Any, token: str) -> None:
+    session = _session_for(store, token)
+    session.logout()
+    session.save()
+
+
+@pytest.mark.parametrize("end", [
+    pytest.param(_log_out, id="logout"),
+    pytest.param(lambda store, token: store.logout_everywhere("ada"), id="logout-everywhere"),
+])
+@pytest.mark.parametrize("move", [
+    pytest.param(lambda session: session.reset(), id="reset"),
+    pytest.param(lambda session: session.login("ada"), id="login"),
+])
+def test_a_slow_request_moving_to_a_new_token_after_the_session_ended_keeps_it_ended(
+        end: Callable[[Any, str], object], move: Callable[[Session], object]) -> None:
+    store = MemoryStore()
+    token = _logged_in(store)
+    slow = _session_for(store, token)
+    slow.data["x"] = 1
+    end(store, token)  # completes while the slow request still runs
+    move(slow)
+    slow.save()
+    assert store.load(slow.token) is None
+    assert store.load(token) is None
+
+
+def test_an_ended_anonymous_token_is_not_recreated_by_a_slow_request() -> None:
+    store = MemoryStore()
+    token = new_token()
+    slow = _session_for(store, token)
+    dict(slow.data)  # loaded: no record yet
+    first = _session_for(store, token)
+    first.data["a"] = 1
+    first.save()
+    assert store.load(token) is None  # an unknown token's first record: a fresh token
+    assert store.load(first.token) is not None
+    slow.data["b"] = 1
+    slow.save()
+    assert store.load(token) is None
+    assert slow.token != token
+
+
+def test_logout_ends_remember_me() -> None:
+    store = MemoryStore()
+    session = _session_for(store, _logged_in(store))
+    session.max_age = 30 * 24 * 3600
+    session.save()
+    cookies = Cookies(Request.blank("/", headers={"Cookie": f"_session={session.token}"}))
+    again = Session(cookies, store=store)
+    again.logout()
+    again.save()
+    assert store.load(again.token) is None  # nothing to keep: no record
+    assert cookies.set_cookie_headers() == [f"_session={again.token}; Path=/; HttpOnly"]
+
+
+@pytest.mark.parametrize(("seconds", "error"), [
+    pytest.param(0, ValueError, id="zero"), pytest.param(-5, ValueError, id="negative"),
+    pytest.param(10**9, ValueError, id="past-400-days"), pytest.param("60", TypeError, id="text"),
+])
+def test_max_age_is_checked(seconds: object, error: type[Exception]) -> None:
+    session = Session(Cookies(Request.blank("/")), store=MemoryStore())
+    with pytest.raises(error, match="max_age must be"):
+        session.max_age = seconds  # type: ignore[assignment]
+
+
+def test_a_lazy_session_that_empties_its_data_loses_its_record() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(cart=["book"])))
+    app = Cookies.middleware(Session.middleware(
+        wsgi_view(lambda session: session.data.pop("cart")), store=store, lazy=True))
+    set_cookies(app, token)
+    assert store.load(token) is None
+
+
+def test_a_signed_session_left_alone_sends_no_signature_either() -> None:
+    from cookie_middleware import KeygripSigner
+
+    store = MemoryStore()
+    signer = KeygripSigner(["key"])
+
+    def stack(handler: Handler) -> Any:
+        return Cookies.middleware(Session.middleware(wsgi_view(handler), store=store,
+                                                     signed=True), signer=signer)
+
+    login = Request.blank("/").get_response(stack(lambda session: session.login("ada")))
+    cookie = "; ".join(v.split(";")[0] for v in login.headers.getall("Set-Cookie"))
+    untouched = Request.blank("/", headers={"Cookie": cookie}).get_response(
+        stack(lambda session: None))
+    assert untouched.headers.getall("Set-Cookie") == []
+
+
+def test_a_second_start_response_with_exc_info_is_not_refused() -> None:
+    def failing(environ: Any, start_response: Any) -> list[bytes]:
+        get_session(environ).data["x"] = 1
+        start_response("200 OK", [])
+        try:
+            raise RuntimeError("after the headers were chosen")
+        except RuntimeError:
+            start_response("500 Internal Server Error", [], sys.exc_info())
+        return [b"error page"]
+
+    calls: list[str] = []
+
+    def server_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        calls.append(status)
+
+    app = Cookies.middleware(Session.middleware(failing, store=MemoryStore()))
+    body = list(app(Request.blank("/").environ, server_start_response))
+    assert (calls, body) == (["200 OK", "500 Internal Server Error"], [b"error page"])
+
+
+def test_a_lone_surrogate_in_the_data_round_trips() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(q="\ud800")))
+    assert visit(wsgi_app(store, lambda session: session.data["q"] == "\ud800"), token)[0]
+
+
+def test_the_absolute_timeout_runs_on_the_stores_clock() -> None:
+    now = [1000.0]
+    store = MemoryStore(100, absolute_timeout=250, clock=lambda: now[0])
+    token = _logged_in(store)
+    for _ in range(2):
+        now[0] += 90
+        assert store.load(token) is not None
+    now[0] += 90  # 270 s after the login
+    assert store.load(token) is None

@@ -109,8 +109,9 @@ def test_save_creates_and_updates_as_asked(kind: Kind) -> None:
     assert run(store.save(TOKEN, record, create=True)) is True
     assert run(store.save(TOKEN, record, create=True)) is False  # already there
     loaded = run(store.load(TOKEN))
-    assert (loaded.data, loaded.user, loaded.created) == ({"cart": [1, 2]}, "ada", record.created)
-    assert run(store.save(TOKEN, Record({"cart": []}, "ada", record.created), create=False))
+    assert (loaded.data, loaded.user) == ({"cart": [1, 2]}, "ada")
+    assert isinstance(loaded.created, float)  # filled in by the store, by its clock
+    assert run(store.save(TOKEN, Record({"cart": []}, "ada", loaded.created), create=False))
     assert run(store.load(TOKEN)).data == {"cart": []}
 
 
@@ -143,6 +144,11 @@ def test_logout_everywhere_ends_every_session_of_the_user(kind: Kind) -> None:
     pytest.param(b'{"data": {}, "user": 7, "created": 1}', id="user-not-a-str"),
     pytest.param(b'{"data": {}, "user": null, "created": "x"}', id="created-not-a-number"),
     pytest.param(b"\xff\xfe", id="not-utf8"),
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested-past-the-recursion-limit"),
+    pytest.param(b'{"data": {}, "user": null, "created": 1, "max_age": 1e308}',
+                 id="max-age-past-400-days"),
+    pytest.param(b'{"data": {}, "user": null, "created": 1, "max_age": -5}',
+                 id="max-age-negative"),
 ])
 def test_a_record_that_is_not_ours_reads_as_empty_and_is_replaced(kind: Kind, raw: bytes) -> None:
     assert kind.raw is not None
@@ -262,3 +268,38 @@ def test_a_login_tidies_away_the_users_expired_sessions(kind: Kind) -> None:
 def test_timeouts_are_checked(kind: Kind, options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=f"^{message}$"):
         kind.make(**options)
+
+
+def test_a_float_idle_timeout_reads_and_writes(kind: Kind) -> None:
+    store = kind.make(idle_timeout=1800.5)
+    run(store.save(TOKEN, Record({"a": 1}), create=True))
+    assert run(store.load(TOKEN)).data == {"a": 1}
+
+
+def test_a_login_during_logout_everywhere_stays_listed(redis_url: str) -> None:
+    import redis
+
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    store = RedisStore(client)
+    store.save(TOKEN, Record({}, "ada"), create=True)
+
+    class LoginMeanwhile:
+        """The client, with a login landing right after SMEMBERS."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def smembers(self, key: str) -> Any:
+            members = client.smembers(key)
+            RedisStore(client).save(OTHER, Record({}, "ada"), create=True)
+            return members
+
+    store.client = LoginMeanwhile()
+    assert store.logout_everywhere("ada") == 1
+    store.client = client
+    assert store.logout_everywhere("ada") == 1  # the login meanwhile: still reachable
+    assert store.load(OTHER) is None
+    client.close()

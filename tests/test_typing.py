@@ -62,6 +62,7 @@ def recipes_mypy_output(mypy_cache: Path) -> str:
     return run_mypy(mypy_cache, *map(str, RECIPES))
 
 
+@pytest.mark.slow  # one mypy run over every recipe: seconds, so with the slow suites
 @pytest.mark.parametrize("recipe", [pytest.param(path, id=str(path.relative_to(EXAMPLES)))
                                     for path in RECIPES])
 def test_every_recipe_type_checks(recipes_mypy_output: str, recipe: Path) -> None:

@@ -9,7 +9,9 @@ four calls, synchronous or asynchronous (coroutines) as the store is:
 - ``save(token, record, create=...)``: with ``create=True`` only if no record
   exists under *token*, else only if one does, so that a record a logout (or
   ``logout_everywhere``) removed meanwhile stays removed; returns whether it wrote;
-- ``destroy(token, user)``: remove the record (and the user's claim on it);
+- ``destroy(token, user)``: remove the record (and the user's claim on it), and
+  say whether there was one (a session whose record went meanwhile was ended
+  elsewhere: it is not moved to a new token);
 - ``logout_everywhere(user)``: remove every record of *user*, return how many.
 
 Records travel as JSON text made here: no pickle anywhere, and a record that is
@@ -21,15 +23,14 @@ from __future__ import annotations
 import inspect
 import json
 import math
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..errors import SessionDataError
 
-__all__ = ["MAX_RECORD_BYTES", "AsyncStore", "Record", "SessionDataTooLargeError", "Store",
-           "check_json", "check_timeouts", "decode_record", "encode_record", "is_async_store",
-           "remaining"]
+__all__ = ["MAX_COOKIE_LIFETIME", "MAX_RECORD_BYTES", "AsyncStore", "Record",
+           "SessionDataTooLargeError", "Store", "check_json", "check_timeouts",
+           "decode_record", "encode_record", "is_async_store", "remaining", "started"]
 
 MAX_RECORD_BYTES = 64 * 1024
 """The largest record a store takes by default: 64 KiB of JSON."""
@@ -47,31 +48,35 @@ class Record:
     """The session's data: JSON values under ``str`` keys."""
     user: str | None = None
     """The id of the user logged in, or ``None``."""
-    created: float = field(default_factory=time.time)
-    """When the session began (seconds since the epoch): the absolute timeout's start."""
+    created: float | None = None
+    """When the session began (seconds since the epoch, by the store's clock): the
+    absolute timeout's start. ``None`` for a new record: the store fills it in."""
     max_age: float | None = None
     """The session cookie's own lifetime (``session.max_age``, "remember me"), if any."""
 
 
 def check_json(value: object, where: str) -> str:
-    """*value* as JSON text; :class:`SessionDataError` naming *where* for a value
-    that is no JSON (a ``set``, ``bytes``, an object) or that JSON cannot carry
-    faithfully (``NaN``, infinities)."""
+    """*value* as JSON text, ASCII only (so a lone surrogate travels as an escape
+    and any store takes the text); :class:`SessionDataError` naming *where* for a
+    value that is no JSON (a ``set``, ``bytes``, an object), that JSON cannot carry
+    faithfully (``NaN``, infinities) or that nests past Python's recursion limit."""
     try:
-        return json.dumps(value, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError) as error:
+        return json.dumps(value, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as error:
         raise SessionDataError(f"{where} must be a JSON value: {error}") from None
 
 
 def encode_record(record: Record, limit: int = MAX_RECORD_BYTES) -> str:
     """The JSON text a store keeps for *record*; :class:`SessionDataTooLargeError`
     when it is over *limit* bytes (UTF-8)."""
+    if record.created is None:
+        raise ValueError("a record is saved with its start time: the store fills it in")
     fields: dict[str, Any] = {"data": record.data, "user": record.user,
                               "created": record.created}
     if record.max_age is not None:
         fields["max_age"] = record.max_age
     text = check_json(fields, "session data")
-    size = len(text.encode("utf-8", "surrogatepass"))
+    size = len(text)  # ASCII
     if size > limit:
         raise SessionDataTooLargeError(
             f"the session's data is {size} bytes as JSON, over the store's limit of {limit}")
@@ -87,16 +92,24 @@ def decode_record(text: str | bytes | None) -> Record | None:
         return None
     try:
         value = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return Record()
     if not isinstance(value, dict):
         return Record()
     data, user, created = value.get("data"), value.get("user"), value.get("created")
     max_age = value.get("max_age")
     if (not isinstance(data, dict) or not (user is None or isinstance(user, str))
-            or not _seconds(created) or not (max_age is None or _seconds(max_age))):
+            or not _seconds(created) or not (max_age is None or _lifetime(max_age))):
         return Record()
     return Record(data, user, float(created), None if max_age is None else float(max_age))  # type: ignore[arg-type]
+
+
+MAX_COOKIE_LIFETIME = 400 * 24 * 3600
+"""The longest cookie lifetime browsers keep (RFC 6265bis): the cap on ``session.max_age``."""
+
+
+def _lifetime(value: object) -> bool:
+    return _seconds(value) and 0 < value <= MAX_COOKIE_LIFETIME  # type: ignore[operator]
 
 
 def _seconds(value: object) -> bool:
@@ -119,7 +132,8 @@ def remaining(record: Record, idle_timeout: float, absolute_timeout: float | Non
     absolute one (``<= 0``: it has expired)."""
     if absolute_timeout is None:
         return idle_timeout
-    return min(idle_timeout, record.created + absolute_timeout - now)
+    created = now if record.created is None else record.created
+    return min(idle_timeout, created + absolute_timeout - now)
 
 
 class Store(Protocol):
@@ -130,7 +144,7 @@ class Store(Protocol):
 
     def save(self, token: str, record: Record, *, create: bool) -> bool: ...
 
-    def destroy(self, token: str, user: str | None = None) -> None: ...
+    def destroy(self, token: str, user: str | None = None) -> bool: ...
 
     def logout_everywhere(self, user: str) -> int: ...
 
@@ -143,9 +157,14 @@ class AsyncStore(Protocol):
 
     async def save(self, token: str, record: Record, *, create: bool) -> bool: ...
 
-    async def destroy(self, token: str, user: str | None = None) -> None: ...
+    async def destroy(self, token: str, user: str | None = None) -> bool: ...
 
     async def logout_everywhere(self, user: str) -> int: ...
+
+
+def started(record: Record, now: float) -> Record:
+    """*record*, with *now* as its start when it has none yet (a new record)."""
+    return record if record.created is not None else replace(record, created=now)
 
 
 def is_async_store(store: object) -> bool:

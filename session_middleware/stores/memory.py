@@ -14,6 +14,7 @@ from .base import (
     decode_record,
     encode_record,
     remaining,
+    started,
 )
 
 __all__ = ["DEFAULT_MAX_SESSIONS", "MemoryStore"]
@@ -83,8 +84,9 @@ class MemoryStore:
     def save(self, token: str, record: Record, *, create: bool) -> bool:
         """Write *record*: with *create*, only if *token* has none, else only if
         it has one. Returns whether it wrote."""
-        text = encode_record(record, self.max_record_bytes)
         now = self._clock()
+        record = started(record, now)
+        text = encode_record(record, self.max_record_bytes)
         with self._lock:
             self._expire(now)
             if (token in self._records) == create:
@@ -101,10 +103,11 @@ class MemoryStore:
                 self._drop(next(iter(self._records)))  # the least recently used
             return True
 
-    def destroy(self, token: str, user: str | None = None) -> None:
-        """Remove the record under *token*, if any."""
+    def destroy(self, token: str, user: str | None = None) -> bool:
+        """Remove the record under *token*; returns whether there was one."""
         with self._lock:
-            self._drop(token)
+            self._expire(self._clock())
+            return self._drop(token)
 
     def logout_everywhere(self, user: str) -> int:
         """End every session of *user*; returns how many there were."""
@@ -115,7 +118,7 @@ class MemoryStore:
                 self._records.pop(token, None)
             return len(tokens)
 
-    def _drop(self, token: str) -> None:
+    def _drop(self, token: str) -> bool:
         entry = self._records.pop(token, None)
         if entry is not None and entry[1] is not None:
             tokens = self._by_user.get(entry[1])
@@ -123,6 +126,7 @@ class MemoryStore:
                 tokens.discard(token)
                 if not tokens:
                     del self._by_user[entry[1]]
+        return entry is not None
 
     def _expire(self, now: float) -> None:
         # The front is the least recently used; an absolute timeout may have cut a

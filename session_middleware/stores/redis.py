@@ -26,6 +26,7 @@ from .base import (
     decode_record,
     encode_record,
     remaining,
+    started,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class _RedisConfig:
         self.absolute_timeout = absolute_timeout
         self.max_record_bytes = max_record_bytes
         self._clock = clock
+        self._idle_seconds = math.ceil(idle_timeout)  # Redis takes whole seconds
 
     def key(self, token: str) -> str:
         """The key of *token*'s record."""
@@ -123,7 +125,7 @@ class RedisStore(_RedisConfig):
         """The record under *token*, its idle timeout restarted: one round trip."""
         with _outage_as_unavailable("load a session"):
             record, expired = self._read(self.client.getex(self.key(token),
-                                                           ex=self.idle_timeout))
+                                                           ex=self._idle_seconds))
             if expired:
                 self.client.delete(self.key(token))
         return record
@@ -131,6 +133,7 @@ class RedisStore(_RedisConfig):
     def save(self, token: str, record: Record, *, create: bool) -> bool:
         """Write *record*: with *create* only if *token* has none, else only if it
         has one (a logout meanwhile stays in force). Returns whether it wrote."""
+        record = started(record, self._clock())
         text = encode_record(record, self.max_record_bytes)
         lifetime = self._lifetime(record)
         if not lifetime:
@@ -156,19 +159,22 @@ class RedisStore(_RedisConfig):
         if gone:
             self.client.srem(user_key, *gone)
 
-    def destroy(self, token: str, user: str | None = None) -> None:
-        """Remove the record under *token* (and its place in *user*'s set)."""
+    def destroy(self, token: str, user: str | None = None) -> bool:
+        """Remove the record under *token* (and its place in *user*'s set);
+        returns whether there was one."""
         with _outage_as_unavailable("end a session"):
-            self.client.delete(self.key(token))
+            existed = bool(self.client.delete(self.key(token)))
             if user is not None:
                 self.client.srem(self.user_key(user), token)
+        return existed
 
     def logout_everywhere(self, user: str) -> int:
         """End every session of *user*; returns how many were still alive."""
         with _outage_as_unavailable("end a user's sessions"):
-            tokens = self.client.smembers(self.user_key(user))
+            tokens = list(self.client.smembers(self.user_key(user)))
             ended = sum(int(self.client.delete(self.key(_text(token)))) for token in tokens)
-            self.client.delete(self.user_key(user))
+            if tokens:  # only these: a login meanwhile keeps its place in the set
+                self.client.srem(self.user_key(user), *tokens)
         return ended
 
 
@@ -180,13 +186,14 @@ class AsyncRedisStore(_RedisConfig):
         """The record under *token*, its idle timeout restarted: one round trip."""
         with _outage_as_unavailable("load a session"):
             record, expired = self._read(await self.client.getex(self.key(token),
-                                                                 ex=self.idle_timeout))
+                                                                 ex=self._idle_seconds))
             if expired:
                 await self.client.delete(self.key(token))
         return record
 
     async def save(self, token: str, record: Record, *, create: bool) -> bool:
         """As :meth:`RedisStore.save`."""
+        record = started(record, self._clock())
         text = encode_record(record, self.max_record_bytes)
         lifetime = self._lifetime(record)
         if not lifetime:
@@ -212,21 +219,23 @@ class AsyncRedisStore(_RedisConfig):
         if gone:
             await self.client.srem(user_key, *gone)
 
-    async def destroy(self, token: str, user: str | None = None) -> None:
+    async def destroy(self, token: str, user: str | None = None) -> bool:
         """As :meth:`RedisStore.destroy`."""
         with _outage_as_unavailable("end a session"):
-            await self.client.delete(self.key(token))
+            existed = bool(await self.client.delete(self.key(token)))
             if user is not None:
                 await self.client.srem(self.user_key(user), token)
+        return existed
 
     async def logout_everywhere(self, user: str) -> int:
         """As :meth:`RedisStore.logout_everywhere`."""
         with _outage_as_unavailable("end a user's sessions"):
-            tokens = await _awaited(self.client.smembers(self.user_key(user)))
+            tokens = list(await _awaited(self.client.smembers(self.user_key(user))))
             ended = 0
             for token in tokens:
                 ended += int(await self.client.delete(self.key(_text(token))))
-            await self.client.delete(self.user_key(user))
+            if tokens:  # only these: a login meanwhile keeps its place in the set
+                await self.client.srem(self.user_key(user), *tokens)
         return ended
 
 
