@@ -72,6 +72,9 @@ def session_settings(settings: Mapping[str, Any]) -> SessionSettings:
 def session_tween_factory(handler: Handler, registry: Any) -> Handler:
     """The tween: a :class:`Session` per request, on the request's cookies."""
     settings = session_settings(registry.settings or {})
+    if settings.store_is_async:
+        raise TypeError("a Pyramid app needs a synchronous store: MemoryStore(), or "
+                        "RedisStore(redis.Redis(...)) rather than an asyncio client")
     serialize(settings.name, new_token(), settings.options())  # check now, at start-up
 
     def session_tween(request: Any) -> Any:

@@ -19,7 +19,7 @@ from cookie_middleware.deprecation import moved
 from .errors import SessionNotLoadedError
 from .settings import SessionSettings, cookie_withheld
 from .settings import in_production as in_production  # the settings were defined here
-from .stored import SessionData, StoredState
+from .stored import SessionData, StoredState, Writes
 from .stores.base import MAX_COOKIE_LIFETIME, AsyncStore, Store
 from .tokens import is_session_token
 
@@ -412,7 +412,7 @@ class SessionBase:
         ended_elsewhere = [not store.destroy(old, user) for old, user in writes.destroy]
         written = (writes.save is not None and not any(ended_elsewhere)
                    and store.save(writes.save[0], writes.save[1], create=writes.save[2]))
-        state.saved(token, writes, written)
+        self._after_save(state, token, writes, written)
 
     async def asave(self) -> None:
         """:meth:`save`, for an asynchronous store."""
@@ -430,6 +430,14 @@ class SessionBase:
         written = (writes.save is not None and not any(ended_elsewhere)
                    and await async_store.save(writes.save[0], writes.save[1],
                                               create=writes.save[2]))
+        self._after_save(state, token, writes, written)
+
+    def _after_save(self, state: StoredState, token: str, writes: Writes,
+                    written: bool) -> None:
+        if writes.save is not None and not writes.save[2] and not written:
+            # The record went while this request ran (a logout or a login
+            # elsewhere): leave the browser's cookie, perhaps a newer token, alone.
+            self._withdraw(required=False)
         state.saved(token, writes, written)
 
     def __repr__(self) -> str:

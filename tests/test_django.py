@@ -344,3 +344,15 @@ def test_a_page_built_from_the_session_varies_by_cookie_even_without_a_set_cooki
         again = client.get("/")  # a kept token, rolling=False: no Set-Cookie
     assert again.cookies == {}
     assert again["Vary"] == "Cookie"
+
+
+def test_an_asyncio_store_is_refused_when_django_runs_the_middleware_sync() -> None:
+    class AsyncStore:
+        async def load(self, token: str) -> None: ...
+        async def save(self, token: str, record: object, *, create: bool) -> bool: ...
+        async def destroy(self, token: str, user: str | None = None) -> bool: ...
+        async def logout_everywhere(self, user: str) -> int: ...
+
+    with override_settings(SESSION_MIDDLEWARE={"store": AsyncStore()}), \
+            pytest.raises(TypeError, match="is an asyncio store, but Django runs this "):
+        django_site.wsgi_app()

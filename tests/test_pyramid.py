@@ -135,3 +135,14 @@ def test_a_store_given_in_python_keeps_the_data() -> None:
     first = Request.blank("/").get_response(app)
     cookie = {"Cookie": first.headers["Set-Cookie"].split(";")[0]}
     assert [first.text, Request.blank("/", headers=cookie).get_response(app).text] == ["1", "2"]
+
+
+def test_an_asyncio_store_is_refused() -> None:
+    class AsyncStore:
+        async def load(self, token: str) -> None: ...
+        async def save(self, token: str, record: object, *, create: bool) -> bool: ...
+        async def destroy(self, token: str, user: str | None = None) -> bool: ...
+        async def logout_everywhere(self, user: str) -> int: ...
+
+    with pytest.raises(TypeError, match="a Pyramid app needs a synchronous store"):
+        make_app({"session_middleware.store": AsyncStore()})

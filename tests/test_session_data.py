@@ -533,3 +533,14 @@ def test_the_absolute_timeout_runs_on_the_stores_clock() -> None:
         assert store.load(token) is not None
     now[0] += 90  # 270 s after the login
     assert store.load(token) is None
+
+
+def test_a_save_that_finds_its_record_gone_leaves_the_cookie_alone() -> None:
+    store = MemoryStore()
+    token = _logged_in(store)
+    cookies = Cookies(Request.blank("/", headers={"Cookie": f"_session={token}"}))
+    slow = Session(cookies, store=store)
+    slow.data["x"] = 1
+    assert store.logout_everywhere("ada") == 1  # meanwhile, elsewhere
+    slow.save()
+    assert cookies.set_cookie_headers() == []  # the browser keeps whatever it has now

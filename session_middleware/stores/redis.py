@@ -41,7 +41,8 @@ T = TypeVar("T")
 # WRONGTYPE, say) is a bug, not an outage, and passes through.
 _OUTAGES = (exceptions.ConnectionError, exceptions.TimeoutError, exceptions.ClusterDownError,
             exceptions.MasterDownError, exceptions.TryAgainError,
-            exceptions.SlotNotCoveredError)
+            exceptions.SlotNotCoveredError,
+            exceptions.ReadOnlyError)  # a replica during a failover
 
 
 @contextmanager
