@@ -148,7 +148,8 @@ class SessionBase:
 
     def _write(self, token: str) -> None:
         settings = self._settings
-        options = settings.options_with(self._max_age())
+        state = self._stored
+        options = settings.options_with(None if state is None else state.max_age)
         if settings.signed:
             cast("SigningCookieAccess", self._cookies).set(settings.name, token, options,
                                                         True, signed=True)
@@ -190,12 +191,6 @@ class SessionBase:
         if self._settings.signed:
             withdraw(f"{self._settings.name}.sig")
 
-    def _max_age(self) -> float | None:
-        """The cookie's lifetime on this response, when it is not the configured one."""
-        state = self._stored
-        return None if state is None else state.max_age
-
-    @property
     def name(self) -> str:
         """The name of the session cookie."""
         return self._settings.name
@@ -238,7 +233,8 @@ class SessionBase:
         kept in the store, it holds on later requests of this session, and only
         this one; ``None`` goes back to the configured lifetime; ``logout`` ends
         it. Needs a store."""
-        return self._max_age()
+        state = self._stored
+        return None if state is None else state.max_age
 
     @max_age.setter
     def max_age(self, seconds: float | None) -> None:

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cookie_middleware import Cookies, ExpressSigner, InsecureCookieError, KeygripSigner, parse
-from session_middleware import Session, new_token
+from session_middleware import Session, is_session_token, new_token
+from session_middleware.stores import MemoryStore
 from tests.transports import TRANSPORTS, Through
 
 
@@ -32,12 +33,14 @@ class Config:
     signed: bool = False
     scheme: str = "http"
     session: dict[str, Any] = field(default_factory=dict)
+    store: bool = False  # a MemoryStore, and a handler that writes session data
 
     def cookies_options(self) -> dict[str, Any]:
         return {"signer": self.signer, "trust_proxy": True}
 
     def session_options(self) -> dict[str, Any]:
-        return {"name": self.session_name, "signed": self.signed, **self.session}
+        store = {"store": MemoryStore()} if self.store else {}
+        return {"name": self.session_name, "signed": self.signed, **store, **self.session}
 
 
 EXPRESS = ExpressSigner(["new secret", "old secret"])
@@ -61,6 +64,9 @@ CONFIGS = [
     pytest.param(Config(session_name="__Host-sid", signer=KEYGRIP, signed=True, scheme="https",
                         session={"secure": True, "same_site": "none"}),
                  id="keygrip-host-prefixed-session"),
+    pytest.param(Config(store=True), id="memory-store"),
+    pytest.param(Config(store=True, session={"lazy": True}), id="lazy-memory-store"),
+    pytest.param(Config(signer=KEYGRIP, signed=True, store=True), id="keygrip-memory-store"),
 ]
 
 NAMES = ["_session", "__Host-sid", "__Secure-sid", "__host-sid", "theme", "connect.sid",
@@ -139,6 +145,8 @@ def read_everything(config: Config, reset: bool) -> Any:
             cookies.get(f"{name}.sig")
             if config.signer is not None:
                 cookies.get(name, signed=True)
+        if config.store:
+            session.data["seen"] = session.data.get("seen", 0) + 1
         if reset:
             try:
                 session.reset()
@@ -186,6 +194,9 @@ def test_no_client_input_fails_a_request(
     if written:
         (header,) = written
         value = parse(header.split(";", 1)[0])[name]
+        if config.store:
+            # A token the store did not know gets a fresh one as the data is saved.
+            token = value if value != token and is_session_token(value) else token
         if config.signed and isinstance(config.signer, ExpressSigner):
             assert config.signer.unsign(value) == token
         else:

@@ -28,6 +28,7 @@ from cookie_middleware import Cookies, get_cookies
 from cookie_middleware.errors import UnknownOptionError
 from session_middleware import MissingCookiesError, Session, get_session
 from tests import django_site
+from tests.async_store import AsyncMemoryStore
 from tests.services import free_port
 
 PROJECT = Path(__file__).parent.parent / "docs" / "examples" / "django_project"
@@ -347,19 +348,6 @@ def test_a_page_built_from_the_session_varies_by_cookie_even_without_a_set_cooki
 
 
 def test_an_asyncio_store_is_refused_when_django_runs_the_middleware_sync() -> None:
-    class AsyncStore:
-        async def load(self, token: str) -> None:
-            return None
-
-        async def save(self, token: str, record: object, *, create: bool) -> bool:
-            return False
-
-        async def destroy(self, token: str, user: str | None = None) -> bool:
-            return False
-
-        async def logout_everywhere(self, user: str) -> int:
-            return 0
-
-    with override_settings(SESSION_MIDDLEWARE={"store": AsyncStore()}), \
+    with override_settings(SESSION_MIDDLEWARE={"store": AsyncMemoryStore()}), \
             pytest.raises(TypeError, match="is an asyncio store, but Django runs this "):
         django_site.wsgi_app()

@@ -16,6 +16,7 @@ from pyramid.response import Response
 
 from cookie_middleware import Cookies, get_cookies
 from session_middleware import Session, get_session
+from tests.async_store import AsyncMemoryStore
 
 
 def view(request: Any) -> Response:
@@ -138,18 +139,5 @@ def test_a_store_given_in_python_keeps_the_data() -> None:
 
 
 def test_an_asyncio_store_is_refused() -> None:
-    class AsyncStore:
-        async def load(self, token: str) -> None:
-            return None
-
-        async def save(self, token: str, record: object, *, create: bool) -> bool:
-            return False
-
-        async def destroy(self, token: str, user: str | None = None) -> bool:
-            return False
-
-        async def logout_everywhere(self, user: str) -> int:
-            return 0
-
     with pytest.raises(TypeError, match="a Pyramid app needs a synchronous store"):
-        make_app({"session_middleware.store": AsyncStore()})
+        make_app({"session_middleware.store": AsyncMemoryStore()})

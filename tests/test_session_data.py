@@ -25,6 +25,7 @@ from session_middleware import (
 from session_middleware.asgi import SessionMiddleware
 from session_middleware.stores import MemoryStore, Record
 from tests.asgi_driver import request as asgi_request
+from tests.async_store import AsyncMemoryStore
 
 
 class CountingStore(MemoryStore):
@@ -210,25 +211,6 @@ def test_a_visitor_without_a_cookie_is_nobody_without_a_read() -> None:
 
 
 # ASGI: the same rules, with an asynchronous store or the memory store.
-
-class AsyncMemoryStore:
-    """A MemoryStore behind coroutines: what an asyncio store looks like."""
-
-    def __init__(self) -> None:
-        self.inner = MemoryStore()
-
-    async def load(self, token: str) -> Record | None:
-        return self.inner.load(token)
-
-    async def save(self, token: str, record: Record, *, create: bool) -> bool:
-        return self.inner.save(token, record, create=create)
-
-    async def destroy(self, token: str, user: str | None = None) -> bool:
-        return self.inner.destroy(token, user)
-
-    async def logout_everywhere(self, user: str) -> int:
-        return self.inner.logout_everywhere(user)
-
 
 def asgi_app(store: Any, handler: Callable[[Session], Any]) -> Any:
     async def view(scope: Any, receive: Any, send: Any) -> None:

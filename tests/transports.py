@@ -61,7 +61,7 @@ def through_wsgi(handler: Handler, headers: Headers = (), *, scheme: str = "http
     if session is not None:
         app = session_middleware.wsgi.SessionMiddleware(app, **session)
     app = cookie_middleware.wsgi.CookiesMiddleware(app, **(cookies or {}))
-    environ = {f"HTTP_{name.upper().replace('-', '_')}": value.decode("latin-1")
+    environ: Any = {f"HTTP_{name.upper().replace('-', '_')}": value.decode("latin-1")
                for name, value in headers}
     response = Request.blank("/", environ, base_url=f"{scheme}://example.com",
                              method=method).get_response(app)
@@ -90,7 +90,40 @@ def through_asgi(handler: Handler, headers: Headers = (), *, scheme: str = "http
     return Outcome(reply.status, reply.set_cookies, results[0] if results else None)
 
 
+def through_django(handler: Handler, headers: Headers = (), *, scheme: str = "http",
+                   method: str = "GET", cookies: Mapping[str, Any] | None = None,
+                   session: Mapping[str, Any] | None = None) -> Outcome:
+    """The Django middleware classes, under Django's WSGI handler (exceptions
+    propagate, as under the other two), from the same header bytes."""
+    pytest.importorskip("django")
+    from django.test import override_settings
+
+    from tests import django_site
+
+    results: list[object] = []
+
+    def view(request: Any) -> str:
+        results.append(handler(get_cookies(request), _session_of(request, session)))
+        return "ok"
+
+    django_site.HANDLER[:] = [view]
+    middleware = django_site.MIDDLEWARE if session is not None else django_site.MIDDLEWARE[:1]
+    environ: Any = {f"HTTP_{name.upper().replace('-', '_')}": value.decode("latin-1")
+               for name, value in headers}
+    try:
+        with override_settings(MIDDLEWARE=middleware, DEBUG_PROPAGATE_EXCEPTIONS=True,
+                               COOKIE_MIDDLEWARE=dict(cookies or {}),
+                               SESSION_MIDDLEWARE=dict(session or {})):
+            response = Request.blank("/", environ, base_url=f"{scheme}://example.com",
+                                     method=method).get_response(django_site.wsgi_app())
+    finally:
+        django_site.HANDLER.clear()
+    return Outcome(response.status_code, response.headers.getall("Set-Cookie"),
+                   results[0] if results else None)
+
+
 Through = Callable[..., Outcome]
 
-TRANSPORTS = [pytest.param(through_wsgi, id="wsgi"), pytest.param(through_asgi, id="asgi")]
-"""Parametrize a test's ``through`` argument over both transports."""
+TRANSPORTS = [pytest.param(through_wsgi, id="wsgi"), pytest.param(through_asgi, id="asgi"),
+              pytest.param(through_django, id="django")]
+"""Parametrize a test's ``through`` argument over both transports and the Django hook."""
