@@ -191,6 +191,7 @@ class SessionBase:
         if self._settings.signed:
             withdraw(f"{self._settings.name}.sig")
 
+    @property
     def name(self) -> str:
         """The name of the session cookie."""
         return self._settings.name
