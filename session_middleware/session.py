@@ -149,7 +149,10 @@ class SessionBase:
     def _write(self, token: str) -> None:
         settings = self._settings
         state = self._stored
-        options = settings.options_with(None if state is None else state.max_age)
+        if state is None or state.max_age is None:
+            options = settings.options()
+        else:  # a remembered lifetime of this session's own
+            options = settings.options_with(state.max_age)
         if settings.signed:
             cast("SigningCookieAccess", self._cookies).set(settings.name, token, options,
                                                         True, signed=True)

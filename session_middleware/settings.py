@@ -138,11 +138,9 @@ class SessionSettings:
         pass a :class:`Session` as *cross_site*."""
         return cookie_withheld(self.same_site, fetch_site, fetch_mode, fetch_dest, method)
 
-    def options_with(self, max_age: float | None) -> CookieOptions:
-        """:meth:`options`, with *max_age* in place of the configured one (if given)."""
+    def options_with(self, max_age: float) -> CookieOptions:
+        """:meth:`options`, with *max_age* in place of the configured one."""
         options = self.options()
-        if max_age is None:
-            return options
         rest = {key: value for key, value in options.items() if key not in ("max_age", "maxAge")}
         return cookie_options({**rest, "max_age": max_age})
 
