@@ -1,6 +1,7 @@
 // The Express half of a route-by-route move: express-session on connect-redis.
 // Its Python twin is express_shared_redis.py; both read and write one Redis and
-// one signed connect.sid cookie, so a login on either side holds on both.
+// one signed connect.sid cookie, so a login on either side holds on both, and
+// what one side puts in the session the other reads.
 //
 //   npm install express@4 express-session@1.19 connect-redis@9 redis@6
 //   REDIS_URL=redis://127.0.0.1:6379/0 SESSION_SECRETS=new,old PORT=3000 node express_app.js
@@ -27,7 +28,12 @@ async function main() {
   }));
 
   app.get('/whoami', (req, res) => {
-    res.json({ side: 'express', user: req.session.user || null });
+    res.json({ side: 'express', user: req.session.user || null, cart: req.session.cart || [] });
+  });
+
+  app.post('/cart', express.urlencoded({ extended: false }), (req, res) => {
+    req.session.cart = [...(req.session.cart || []), String(req.body.item || '')];
+    res.redirect(303, '/whoami');
   });
 
   app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {

@@ -2,8 +2,9 @@
 and connect-redis's records, read and written from a WSGI app.
 
 Its Express twin is ``express_app.js``. Both sit behind one domain and share one
-Redis and one list of secrets, so a login on either side holds on both, and a
-logout on either side ends it on both.
+Redis and one list of secrets, so a login on either side holds on both, a logout
+on either side ends it on both, and what one side puts in the session (here a
+cart) the other reads.
 
     pip install redis && REDIS_URL=redis://127.0.0.1:6379/0 SESSION_SECRETS=new,old \\
         python docs/examples/express_shared_redis.py
@@ -29,6 +30,7 @@ COOKIE: dict[str, Any] = {"max_age": 14 * 24 * 3600, "same_site": "lax"}
 
 
 def make_app(client: Any, secrets: list[str]) -> Any:
+    # Express's req.session is session.data here; req.session.user is session.user.
     store = ConnectRedisStore(client, prefix="sess:", cookie=COOKIE)
 
     @wsgify
@@ -38,24 +40,26 @@ def make_app(client: Any, secrets: list[str]) -> Any:
             user = str(request.POST.get("user", "")).strip()
             if not user:  # a real app checks a password here
                 return Response("who are you?\n", status=400)
-            store.destroy(session.token)
-            sid = session.reset()  # a new id before privileges change
-            store.set(sid, {"user": user})
+            session.login(user)  # a new id, the old record gone, as regenerate()
             return Response(status=303, location="/whoami")
         if request.path == "/logout" and request.method == "POST":
-            store.destroy(session.token)  # Express sees it gone too
-            session.reset()
+            session.logout()  # the record gone: Express sees it gone too
             return Response(status=303, location="/whoami")
-        record = store.get(session.token) or {}
-        body = json.dumps({"side": "python", "user": record.get("user")})
+        if request.path == "/cart" and request.method == "POST":
+            item = str(request.POST.get("item", ""))
+            session.data["cart"] = [*session.data.get("cart", []), item]
+            return Response(status=303, location="/whoami")
+        body = json.dumps({"side": "python", "user": session.user,
+                           "cart": session.data.get("cart", [])})
         return Response(body, content_type="application/json", charset="utf-8")
 
     # rolling=False writes the cookie only for a new id, as express-session does
-    # with its defaults (rolling: false), so neither side rolls it back.
+    # with its defaults (rolling: false), so neither side rolls it back; lazy=True
+    # sets none until the session holds something (saveUninitialized: false).
     return Cookies.middleware(
         Session.middleware(view, "connect.sid", signed=True, accept_token=is_express_sid,
-                           rolling=False, max_age=COOKIE["max_age"],
-                           same_site=COOKIE["same_site"]),
+                           rolling=False, lazy=True, store=store,
+                           max_age=COOKIE["max_age"], same_site=COOKIE["same_site"]),
         signer=ExpressSigner(secrets),
     )
 

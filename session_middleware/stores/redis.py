@@ -46,7 +46,9 @@ _OUTAGES = (exceptions.ConnectionError, exceptions.TimeoutError, exceptions.Clus
 
 
 @contextmanager
-def _outage_as_unavailable(what: str) -> Iterator[None]:
+def unavailable_on_outage(what: str) -> Iterator[None]:
+    """Raise an outage of the server as :class:`StoreUnavailableError` (*what*: the
+    call that failed, for its message)."""
     try:
         yield
     except _OUTAGES as error:
@@ -124,7 +126,7 @@ class RedisStore(_RedisConfig):
 
     def load(self, token: str) -> Record | None:
         """The record under *token*, its idle timeout restarted: one round trip."""
-        with _outage_as_unavailable("load a session"):
+        with unavailable_on_outage("load a session"):
             record, expired = self._read(self.client.getex(self.key(token),
                                                            ex=self._idle_seconds))
             if expired:
@@ -139,7 +141,7 @@ class RedisStore(_RedisConfig):
         lifetime = self._lifetime(record)
         if not lifetime:
             return False
-        with _outage_as_unavailable("save a session"):
+        with unavailable_on_outage("save a session"):
             written = bool(self.client.set(self.key(token), text, ex=lifetime,
                                            nx=create, xx=not create))
             if written and record.user is not None and create:
@@ -151,7 +153,7 @@ class RedisStore(_RedisConfig):
         login is rare enough to pay for the tidying: one pipelined round trip)."""
         user_key = self.user_key(user)
         self.client.sadd(user_key, token)
-        tokens = [_text(member) for member in self.client.smembers(user_key)]
+        tokens = [key_text(member) for member in self.client.smembers(user_key)]
         pipeline = self.client.pipeline(transaction=False)
         for member in tokens:
             pipeline.exists(self.key(member))
@@ -163,7 +165,7 @@ class RedisStore(_RedisConfig):
     def destroy(self, token: str, user: str | None = None) -> bool:
         """Remove the record under *token* (and its place in *user*'s set);
         returns whether there was one."""
-        with _outage_as_unavailable("end a session"):
+        with unavailable_on_outage("end a session"):
             existed = bool(self.client.delete(self.key(token)))
             if user is not None:
                 self.client.srem(self.user_key(user), token)
@@ -171,9 +173,9 @@ class RedisStore(_RedisConfig):
 
     def logout_everywhere(self, user: str) -> int:
         """End every session of *user*; returns how many were still alive."""
-        with _outage_as_unavailable("end a user's sessions"):
+        with unavailable_on_outage("end a user's sessions"):
             tokens = list(self.client.smembers(self.user_key(user)))
-            ended = sum(int(self.client.delete(self.key(_text(token)))) for token in tokens)
+            ended = sum(int(self.client.delete(self.key(key_text(token)))) for token in tokens)
             if tokens:  # only these: a login meanwhile keeps its place in the set
                 self.client.srem(self.user_key(user), *tokens)
         return ended
@@ -185,7 +187,7 @@ class AsyncRedisStore(_RedisConfig):
 
     async def load(self, token: str) -> Record | None:
         """The record under *token*, its idle timeout restarted: one round trip."""
-        with _outage_as_unavailable("load a session"):
+        with unavailable_on_outage("load a session"):
             record, expired = self._read(await self.client.getex(self.key(token),
                                                                  ex=self._idle_seconds))
             if expired:
@@ -199,7 +201,7 @@ class AsyncRedisStore(_RedisConfig):
         lifetime = self._lifetime(record)
         if not lifetime:
             return False
-        with _outage_as_unavailable("save a session"):
+        with unavailable_on_outage("save a session"):
             written = bool(await self.client.set(self.key(token), text, ex=lifetime,
                                                  nx=create, xx=not create))
             if written and record.user is not None and create:
@@ -211,7 +213,7 @@ class AsyncRedisStore(_RedisConfig):
         user_key = self.user_key(user)
         await self.client.sadd(user_key, token)
         members = await _awaited(self.client.smembers(user_key))
-        tokens = [_text(member) for member in members]
+        tokens = [key_text(member) for member in members]
         pipeline = self.client.pipeline(transaction=False)
         for member in tokens:
             pipeline.exists(self.key(member))
@@ -222,7 +224,7 @@ class AsyncRedisStore(_RedisConfig):
 
     async def destroy(self, token: str, user: str | None = None) -> bool:
         """As :meth:`RedisStore.destroy`."""
-        with _outage_as_unavailable("end a session"):
+        with unavailable_on_outage("end a session"):
             existed = bool(await self.client.delete(self.key(token)))
             if user is not None:
                 await self.client.srem(self.user_key(user), token)
@@ -230,11 +232,11 @@ class AsyncRedisStore(_RedisConfig):
 
     async def logout_everywhere(self, user: str) -> int:
         """As :meth:`RedisStore.logout_everywhere`."""
-        with _outage_as_unavailable("end a user's sessions"):
+        with unavailable_on_outage("end a user's sessions"):
             tokens = list(await _awaited(self.client.smembers(self.user_key(user))))
             ended = 0
             for token in tokens:
-                ended += int(await self.client.delete(self.key(_text(token))))
+                ended += int(await self.client.delete(self.key(key_text(token))))
             if tokens:  # only these: a login meanwhile keeps its place in the set
                 await self.client.srem(self.user_key(user), *tokens)
         return ended
@@ -247,5 +249,5 @@ async def _awaited(value: Awaitable[T] | T) -> T:
     return value
 
 
-def _text(value: str | bytes) -> str:
+def key_text(value: str | bytes) -> str:
     return value.decode("ascii") if isinstance(value, bytes) else value

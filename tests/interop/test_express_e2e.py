@@ -149,3 +149,37 @@ def test_a_forged_or_foreign_cookie_is_refused_by_both(express: str, python: str
     value = jar.cookies["connect.sid"]
     jar.cookies["connect.sid"] = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
     assert (jar.who(express), jar.who(python)) == (None, None)
+
+
+def test_session_data_is_one_record_for_both_sides(express: str, python: str,
+                                                   redis_client: Any) -> None:
+    jar = Jar()
+    jar.request(express, "POST", "/cart", {"item": "from express"})
+    assert jar.request(python, "GET", "/whoami")[1]["cart"] == ["from express"]
+
+    jar.request(python, "POST", "/cart", {"item": "from python"})
+    assert jar.request(express, "GET", "/whoami")[1]["cart"] == ["from express", "from python"]
+
+    # A login on the Python side keeps the cart (the data moves to the new id),
+    # as express-session's regenerate would not: Express reads the user and the cart.
+    old = jar.cookies["connect.sid"]
+    jar.request(python, "POST", "/login", {"user": "ada"})
+    assert jar.cookies["connect.sid"] != old
+    assert jar.request(express, "GET", "/whoami")[1] == {
+        "side": "express", "user": "ada", "cart": ["from express", "from python"]}
+    (key,) = redis_client.keys("sess:*")
+    assert list(json.loads(redis_client.get(key))) == ["cookie", "cart", "user"]
+
+    jar.request(express, "POST", "/cart", {"item": "after login"})
+    assert jar.request(python, "GET", "/whoami")[1] == {
+        "side": "python", "user": "ada", "cart": ["from express", "from python", "after login"]}
+
+    # A replayed pre-login cookie finds nothing on either side.
+    replay = Jar()
+    replay.cookies["connect.sid"] = old
+    assert (replay.who(express), replay.who(python)) == (None, None)
+
+    jar.request(express, "POST", "/logout", {})
+    assert jar.request(python, "GET", "/whoami")[1] == {"side": "python", "user": None,
+                                                          "cart": []}
+    assert redis_client.keys("sess:*") == []
