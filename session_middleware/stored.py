@@ -100,7 +100,9 @@ class StoredState:
             self.user = record.user
             self.max_age = record.max_age
             self.created = record.created
-            self.loaded_json = _snapshot(record.data, record.user, record.max_age)
+            # A record the store asks back is never "unchanged".
+            self.loaded_json = ("" if record.refresh
+                                else _snapshot(record.data, record.user, record.max_age))
 
     def restart(self) -> None:
         """The session moved to a new token (login, logout, reset): the old

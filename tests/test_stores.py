@@ -303,3 +303,73 @@ def test_a_login_during_logout_everywhere_stays_listed(redis_url: str) -> None:
     assert store.logout_everywhere("ada") == 1  # the login meanwhile: still reachable
     assert store.load(OTHER) is None
     client.close()
+
+
+REDIS_KINDS = ["redis", "redis-asyncio", "cluster", "cluster-asyncio"]
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS, indirect=True)
+def test_the_users_set_outlives_its_sessions_and_then_goes(kind: Kind) -> None:
+    client = kind.raw.__self__  # type: ignore[union-attr]
+    clock = Clock()
+    clock.now = client.time()[0]  # Redis counts TTLs by its own clock
+    store = kind.make(idle_timeout=1000, clock=clock)
+    run(store.save(TOKEN, Record({}, "ada"), create=True))
+    assert 1990 < client.ttl(store.user_key("ada")) <= 2000  # twice the idle timeout
+    assert run(store.load(TOKEN)).refresh is False
+
+    # Read more than half the idle timeout after its save, a logged-in record asks
+    # to be written back; the update renews the set (and lists the token again).
+    clock.now += 501
+    loaded = run(store.load(TOKEN))
+    assert loaded.refresh is True
+    client.delete(store.user_key("ada"))
+    assert run(store.save(TOKEN, loaded, create=False)) is True
+    assert client.smembers(store.user_key("ada")) == {TOKEN.encode()}
+    assert 1990 < client.ttl(store.user_key("ada")) <= 2000
+    assert run(store.load(TOKEN)).refresh is False  # saved just now
+
+    # An anonymous session keeps no set, so it never asks.
+    run(store.save(OTHER, Record({"a": 1}), create=True))
+    clock.now += 900
+    assert run(store.load(OTHER)).refresh is False
+
+
+def test_a_session_read_late_is_written_back_once_through_the_middleware(redis_url: str) -> None:
+    import redis
+    from webob import Request, Response
+    from webob.dec import wsgify
+
+    from cookie_middleware import Cookies
+    from session_middleware import Session, get_session
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    clock = Clock()
+    clock.now = client.time()[0]
+    store = RedisStore(client, idle_timeout=1000, clock=clock)
+
+    @wsgify
+    def view(request: Request) -> Response:
+        session = get_session(request)
+        if request.path == "/login":
+            session.login("ada")
+        return Response(str(session.user))
+
+    app = Cookies.middleware(Session.middleware(view, store=store))
+    cookie = Request.blank("/login").get_response(app).headers["Set-Cookie"].split(";")[0]
+    token = cookie.split("=", 1)[1]
+    saved = json.loads(client.get(store.key(token)))["saved"]
+
+    def visit() -> float:
+        assert Request.blank("/", headers={"Cookie": cookie}).get_response(app).text == "ada"
+        return float(json.loads(client.get(store.key(token)))["saved"])
+
+    clock.now += 400
+    assert visit() == saved  # early: only read
+    clock.now += 200
+    assert visit() == clock.now  # late: written back
+    clock.now += 100
+    assert visit() == clock.now - 100  # and only once
+    client.close()

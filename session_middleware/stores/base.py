@@ -53,6 +53,12 @@ class Record:
     absolute timeout's start. ``None`` for a new record: the store fills it in."""
     max_age: float | None = None
     """The session cookie's own lifetime (``session.max_age``, "remember me"), if any."""
+    saved: float | None = None
+    """When the store last wrote the record (by its clock), where the store keeps it."""
+    refresh: bool = False
+    """Set by a store's load: write the record back in this request even if it is
+    unchanged (the store keeps something beside it, such as the list of the
+    user's sessions, that must outlive it)."""
 
 
 def check_json(value: object, where: str) -> str:
@@ -75,6 +81,8 @@ def encode_record(record: Record, limit: int = MAX_RECORD_BYTES) -> str:
                               "created": record.created}
     if record.max_age is not None:
         fields["max_age"] = record.max_age
+    if record.saved is not None:
+        fields["saved"] = record.saved
     text = check_json(fields, "session data")
     size = len(text)  # ASCII
     if size > limit:
@@ -97,11 +105,14 @@ def decode_record(text: str | bytes | None) -> Record | None:
     if not isinstance(value, dict):
         return Record()
     data, user, created = value.get("data"), value.get("user"), value.get("created")
-    max_age = value.get("max_age")
+    max_age, saved = value.get("max_age"), value.get("saved")
     if (not isinstance(data, dict) or not (user is None or isinstance(user, str))
-            or not _seconds(created) or not (max_age is None or _lifetime(max_age))):
+            or not _seconds(created) or not (max_age is None or _lifetime(max_age))
+            or not (saved is None or _seconds(saved))):
         return Record()
-    return Record(data, user, float(created), None if max_age is None else float(max_age))  # type: ignore[arg-type]
+    return Record(data, user, float(created),  # type: ignore[arg-type]
+                  None if max_age is None else float(max_age),
+                  None if saved is None else float(saved))
 
 
 MAX_COOKIE_LIFETIME = 400 * 24 * 3600

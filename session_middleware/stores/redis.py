@@ -4,7 +4,11 @@ Every command names one key, so the store works unchanged on a cluster. A
 session is one string key, ``prefix + token``, holding the record's JSON, with
 a TTL: the idle timeout, restarted by each read (``GETEX``, the read's own round
 trip), and cut short by the absolute timeout. A user's sessions are also listed
-in a set, ``prefix + "user:" + user``, for ``logout_everywhere``.
+in a set, ``prefix + "user:" + user``, for ``logout_everywhere``: it lives twice
+the idle timeout from its last write, and a logged-in session read more than half
+the idle timeout after its last save is written back once (``Record.refresh``),
+so the set outlives every session in it and an abandoned account's set goes by
+itself.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import redis.asyncio
@@ -70,6 +75,9 @@ class _RedisConfig:
         self.max_record_bytes = max_record_bytes
         self._clock = clock
         self._idle_seconds = math.ceil(idle_timeout)  # Redis takes whole seconds
+        # A session lives at most 1.5 idle timeouts past its last save (a read at
+        # half the idle timeout asks for a save): the user's set lives longer.
+        self._user_seconds = 2 * self._idle_seconds
 
     def key(self, token: str) -> str:
         """The key of *token*'s record."""
@@ -84,9 +92,29 @@ class _RedisConfig:
         record = decode_record(raw)
         if record is None:
             return None, False
-        if remaining(record, self.idle_timeout, self.absolute_timeout, self._clock()) <= 0:
+        now = self._clock()
+        if remaining(record, self.idle_timeout, self.absolute_timeout, now) <= 0:
             return None, True
+        last = record.saved if record.saved is not None else record.created
+        if record.user is not None and last is not None and now - last > self.idle_timeout / 2:
+            record.refresh = True  # keep the user's set alive: see the module's docstring
         return record, False
+
+    def _prepared(self, record: Record) -> tuple[Record, str, int]:
+        """*record* as it is saved now, its JSON, and whole seconds it may live."""
+        now = self._clock()
+        record = replace(started(record, now), saved=now, refresh=False)
+        return record, encode_record(record, self.max_record_bytes), self._lifetime(record)
+
+    def _update(self, pipeline: Any, token: str, text: str, lifetime: int,
+                user: str | None) -> Any:
+        """Queue on *pipeline* the update of *token*'s record, and for a logged-in
+        session the renewal of its place in the user's set."""
+        pipeline.set(self.key(token), text, ex=lifetime, xx=True)
+        if user is not None:
+            pipeline.sadd(self.user_key(user), token)
+            pipeline.expire(self.user_key(user), self._user_seconds)
+        return pipeline
 
     def _lifetime(self, record: Record) -> int:
         """Whole seconds *record* may live from now (0: not at all)."""
@@ -136,15 +164,16 @@ class RedisStore(_RedisConfig):
     def save(self, token: str, record: Record, *, create: bool) -> bool:
         """Write *record*: with *create* only if *token* has none, else only if it
         has one (a logout meanwhile stays in force). Returns whether it wrote."""
-        record = started(record, self._clock())
-        text = encode_record(record, self.max_record_bytes)
-        lifetime = self._lifetime(record)
+        record, text, lifetime = self._prepared(record)
         if not lifetime:
             return False
         with unavailable_on_outage("save a session"):
-            written = bool(self.client.set(self.key(token), text, ex=lifetime,
-                                           nx=create, xx=not create))
-            if written and record.user is not None and create:
+            if not create:  # one round trip
+                pipeline = self._update(self.client.pipeline(transaction=False), token,
+                                        text, lifetime, record.user)
+                return bool(pipeline.execute()[0])
+            written = bool(self.client.set(self.key(token), text, ex=lifetime, nx=True))
+            if written and record.user is not None:
                 self._claim(record.user, token)
         return written
 
@@ -153,6 +182,7 @@ class RedisStore(_RedisConfig):
         login is rare enough to pay for the tidying: one pipelined round trip)."""
         user_key = self.user_key(user)
         self.client.sadd(user_key, token)
+        self.client.expire(user_key, self._user_seconds)
         tokens = [key_text(member) for member in self.client.smembers(user_key)]
         pipeline = self.client.pipeline(transaction=False)
         for member in tokens:
@@ -196,15 +226,16 @@ class AsyncRedisStore(_RedisConfig):
 
     async def save(self, token: str, record: Record, *, create: bool) -> bool:
         """As :meth:`RedisStore.save`."""
-        record = started(record, self._clock())
-        text = encode_record(record, self.max_record_bytes)
-        lifetime = self._lifetime(record)
+        record, text, lifetime = self._prepared(record)
         if not lifetime:
             return False
         with unavailable_on_outage("save a session"):
-            written = bool(await self.client.set(self.key(token), text, ex=lifetime,
-                                                 nx=create, xx=not create))
-            if written and record.user is not None and create:
+            if not create:
+                pipeline = self._update(self.client.pipeline(transaction=False), token,
+                                        text, lifetime, record.user)
+                return bool((await pipeline.execute())[0])
+            written = bool(await self.client.set(self.key(token), text, ex=lifetime, nx=True))
+            if written and record.user is not None:
                 await self._claim(record.user, token)
         return written
 
@@ -212,6 +243,7 @@ class AsyncRedisStore(_RedisConfig):
         """As :meth:`RedisStore._claim`."""
         user_key = self.user_key(user)
         await self.client.sadd(user_key, token)
+        await self.client.expire(user_key, self._user_seconds)
         members = await _awaited(self.client.smembers(user_key))
         tokens = [key_text(member) for member in members]
         pipeline = self.client.pipeline(transaction=False)
