@@ -35,34 +35,56 @@ class SessionData(MutableMapping[str, Any]):
 
     A value is checked as it is assigned (``SessionDataError`` for anything JSON
     cannot carry); changes inside a value (``data["cart"].append(...)``) count
-    too, since the whole is compared with what was loaded when the response starts.
+    too: before the app first reaches a value, the whole is kept as JSON, and
+    compared with the data as the response starts.
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ("_loaded", "_values")
 
     def __init__(self, values: dict[str, Any]) -> None:
         self._values = values
+        # The values as JSON before their first use; None while unused (a request
+        # that never reaches a value pays for no copy).
+        self._loaded: str | None = None
+
+    def _used(self) -> dict[str, Any]:
+        if self._loaded is None:
+            self._loaded = check_json(self._values, "session data")
+        return self._values
 
     def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+        return self._used()[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(key, str):
             raise TypeError(f"session data keys must be str, got {type(key).__name__}: {key!r}")
         check_json(value, f"session.data[{key!r}]")
-        self._values[key] = value
+        self._used()[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self._values[key]
+        del self._used()[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        return iter(self._values)  # keys only: nothing to change through them
 
     def __len__(self) -> int:
         return len(self._values)
 
     def __repr__(self) -> str:
         return f"SessionData({self._values!r})"
+
+    def changed(self) -> bool:
+        """Whether the data changed since it was loaded (or last saved)."""
+        return self._loaded is not None and check_json(self._values, "session data") != self._loaded
+
+    def as_dict(self) -> dict[str, Any]:
+        """A copy of the data, to save."""
+        return dict(self._values)
+
+    def saved(self) -> None:
+        """The data was saved: changes count from here (the app may still hold values)."""
+        if self._loaded is not None:
+            self._loaded = check_json(self._values, "session data")
 
 
 @dataclass
@@ -83,8 +105,7 @@ class StoredState:
         # token minted here (nothing to read).
         self.origin = origin
         self.loaded = origin is None
-        self.record: Record | None = None  # as loaded
-        self.loaded_json = "null"
+        self.record: Record | None = None  # as loaded, or as last saved
         self.data = SessionData({})
         self.user: str | None = None
         self.max_age: float | None = None  # a cookie lifetime of this session's own
@@ -100,9 +121,6 @@ class StoredState:
             self.user = record.user
             self.max_age = record.max_age
             self.created = record.created
-            # A record the store asks back is never "unchanged".
-            self.loaded_json = ("" if record.refresh
-                                else _snapshot(record.data, record.user, record.max_age))
 
     def restart(self) -> None:
         """The session moved to a new token (login, logout, reset): the old
@@ -111,7 +129,6 @@ class StoredState:
             self.ended.append((self.origin, self.record.user))
         self.origin = None
         self.record = None
-        self.loaded_json = "null"
         self.created = None
 
     def saved(self, token: str, writes: Writes, written: bool) -> None:
@@ -121,9 +138,9 @@ class StoredState:
             self.origin = token
             self.record = writes.save[1]
             self.created = self.record.created
-            self.loaded_json = _snapshot(self.record.data, self.record.user, self.record.max_age)
+            self.data.saved()
         elif writes.save is not None:  # the record was gone (a logout elsewhere)
-            self.origin, self.record, self.loaded_json = token, None, "null"
+            self.origin, self.record = token, None
 
     def holds_anything(self) -> bool:
         """Whether there is anything to keep: data, a user or a lifetime of its own."""
@@ -131,20 +148,15 @@ class StoredState:
 
     def writes(self, token: str) -> Writes:
         """The writes that bring the store up to date for the session's *token*."""
-        if not self.loaded:
+        record = self.record
+        if not self.loaded or (record is None and not self.holds_anything()):
             return Writes(self.ended, None)
-        empty = not self.holds_anything()
-        snapshot = "null" if empty else _snapshot(dict(self.data), self.user, self.max_age)
-        if snapshot == self.loaded_json:
-            return Writes(self.ended, None)  # unchanged: nothing to write
-        if empty:  # had a record, now holds nothing: it goes
-            user = None if self.record is None else self.record.user
-            return Writes([*self.ended, (token, user)], None)
-        record = Record(dict(self.data), self.user, max_age=self.max_age)
-        if self.created is not None:
-            record.created = self.created
-        return Writes(self.ended, (token, record, self.record is None))
-
-
-def _snapshot(data: dict[str, Any], user: str | None, max_age: float | None) -> str:
-    return check_json([data, user, max_age], "session data")
+        if record is not None:
+            # A record the store asks back (record.refresh) is never "unchanged".
+            if not (record.refresh or self.user != record.user
+                    or self.max_age != record.max_age or self.data.changed()):
+                return Writes(self.ended, None)
+            if not self.holds_anything():  # had a record, now holds nothing: it goes
+                return Writes([*self.ended, (token, record.user)], None)
+        saving = Record(self.data.as_dict(), self.user, self.created, self.max_age)
+        return Writes(self.ended, (token, saving, record is None))

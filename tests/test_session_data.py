@@ -113,6 +113,35 @@ def test_a_change_deep_inside_a_value_is_saved() -> None:
     assert visit(app, token)[0] == ["book"]
 
 
+@pytest.mark.parametrize("reach", [
+    pytest.param(lambda data: data["cart"], id="getitem"),
+    pytest.param(lambda data: data.get("cart"), id="get"),
+    pytest.param(lambda data: next(iter(data.values())), id="values"),
+    pytest.param(lambda data: dict(data.items())["cart"], id="items"),
+    pytest.param(lambda data: data.setdefault("cart", []), id="setdefault"),
+])
+def test_a_value_reached_any_way_and_changed_later_is_saved(
+        reach: Callable[[Any], Any]) -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(cart=[])))
+    session = _session_for(store, token)
+    cart = reach(session.data)
+    session.save()  # nothing changed yet: nothing written
+    cart.append("book")  # changed after a save, through the value the app holds
+    session.save()
+    assert _session_for(store, token).data["cart"] == ["book"]
+
+
+def test_reading_only_keys_and_the_user_is_no_change() -> None:
+    store = CountingStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(a=1)))
+    store.calls.clear()
+    assert visit(wsgi_app(store, lambda session: [list(session.data), len(session.data),
+                                                  "a" in session.data, session.user]),
+                 token)[0] == [["a"], 1, True, None]
+    assert store.calls == ["load"]
+
+
 def test_an_empty_session_is_never_written() -> None:
     store = CountingStore()
     visit(wsgi_app(store, lambda session: dict(session.data)))
