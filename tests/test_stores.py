@@ -374,3 +374,42 @@ def test_a_session_read_late_is_written_back_once_through_the_middleware(redis_u
     clock.now += 60
     assert visit() == clock.now - 60  # and only once
     client.close()
+
+
+@pytest.mark.parametrize("touch", [pytest.param(True, id="reads-the-user"),
+                                   pytest.param(False, id="never-touches-the-session")])
+def test_an_unchanged_session_costs_one_get_and_an_untouched_one_nothing(
+        redis_url: str, touch: bool) -> None:
+    import redis
+    from webob import Request, Response
+    from webob.dec import wsgify
+
+    from cookie_middleware import Cookies
+    from session_middleware import Session, get_session
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+
+    @wsgify
+    def view(request: Request) -> Response:
+        session = get_session(request)
+        if request.path == "/login":
+            session.login("ada")
+        return Response(str(session.user) if touch or request.path == "/login" else "hi")
+
+    app = Cookies.middleware(Session.middleware(view, store=RedisStore(client)))
+    cookie = Request.blank("/login").get_response(app).headers["Set-Cookie"].split(";")[0]
+
+    def calls() -> dict[str, int]:
+        return {name.removeprefix("cmdstat_"): stats["calls"]
+                for name, stats in client.info("commandstats").items()}
+
+    before = calls()
+    for _ in range(10):
+        Request.blank("/", headers={"Cookie": cookie}).get_response(app)
+    after = calls()
+    sent = {name: count - before.get(name, 0) for name, count in after.items()
+            if count != before.get(name, 0) and name != "info"}
+    assert sent == ({"get": 10} if touch else {})
+    client.close()
