@@ -186,6 +186,19 @@ def test_idle_and_absolute_timeouts() -> None:
     assert len(store) == 0
 
 
+def test_a_record_past_its_absolute_timeout_behind_a_live_one_is_not_counted() -> None:
+    clock = Clock()
+    store = MemoryStore(100, absolute_timeout=150, clock=clock)
+    store.save(TOKEN, Record({}, "ada", clock.now - 100), create=True)  # began earlier
+    store.save(OTHER, Record({}, "ada"), create=True)
+    store.load(OTHER)  # the front of the queue is alive; TOKEN's deadline (+50 s) is not
+    store.load(TOKEN)
+    clock.now += 60  # TOKEN is past its absolute timeout, behind OTHER
+    assert len(store) == 1
+    assert store.logout_everywhere("ada") == 1
+    assert len(store) == 0
+
+
 def test_the_memory_store_is_bounded() -> None:
     store = MemoryStore(max_entries=2)
     for index in range(3):
