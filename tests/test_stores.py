@@ -426,3 +426,31 @@ def test_an_unchanged_session_costs_one_get_and_an_untouched_one_nothing(
             if count != before.get(name, 0) and name != "info"}
     assert sent == ({"get": 10} if touch else {})
     client.close()
+
+
+def test_a_remembered_session_lives_its_own_lifetime_idle_in_memory() -> None:
+    clock = Clock()
+    store = MemoryStore(1000, clock=clock)
+    store.save(TOKEN, Record({}, "ada", max_age=3000), create=True)  # first in the queue
+    store.save(OTHER, Record({}, "bob"), create=True)
+    clock.now += 1500
+    assert store.load(OTHER) is None  # the store's idle timeout: behind TOKEN, still ended
+    assert store.load(TOKEN) is not None  # "remember me" for 3000 s
+    clock.now += 2999
+    assert store.load(TOKEN) is not None  # and restarted by the read
+    assert len(store) == 1
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS, indirect=True)
+def test_a_remembered_session_lives_its_own_lifetime_idle_on_redis(kind: Kind) -> None:
+    client = kind.raw.__self__  # type: ignore[union-attr]
+    store = kind.make(idle_timeout=1000)
+    run(store.save(TOKEN, Record({}, "ada", max_age=3000), create=True))
+    assert 2990 < client.ttl(store.key(TOKEN)) <= 3000
+    assert 5990 < client.ttl(store.user_key("ada")) <= 6000
+    # A shorter session of the same user never shortens the user's set.
+    run(store.save(OTHER, Record({}, "ada"), create=True))
+    assert 990 < client.ttl(store.key(OTHER)) <= 1000
+    assert 5990 < client.ttl(store.user_key("ada")) <= 6000
+    run(store.save(OTHER, Record({"a": 1}, "ada"), create=False))
+    assert 5990 < client.ttl(store.user_key("ada")) <= 6000

@@ -30,7 +30,8 @@ from ..errors import SessionDataError
 
 __all__ = ["MAX_COOKIE_LIFETIME", "MAX_RECORD_BYTES", "AsyncStore", "Record",
            "SessionDataTooLargeError", "Store", "check_json", "check_timeouts",
-           "decode_record", "encode_record", "is_async_store", "remaining", "started"]
+           "decode_record", "encode_record", "idle_of", "is_async_store", "remaining",
+           "started"]
 
 MAX_RECORD_BYTES = 64 * 1024
 """The largest record a store takes by default: 64 KiB of JSON."""
@@ -137,14 +138,22 @@ def check_timeouts(idle_timeout: float, absolute_timeout: float | None) -> None:
             raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
 
 
+def idle_of(record: Record, idle_timeout: float) -> float:
+    """*record*'s idle timeout: the store's, or the session's own cookie lifetime
+    (``session.max_age``, "remember me") when that is longer, so that a
+    remembered session outlives neither its cookie nor its promise."""
+    return idle_timeout if record.max_age is None else max(idle_timeout, record.max_age)
+
+
 def remaining(record: Record, idle_timeout: float, absolute_timeout: float | None,
               now: float) -> float:
-    """How long *record* may live from *now*: the idle timeout, cut short by the
-    absolute one (``<= 0``: it has expired)."""
+    """How long *record* may live from *now*: its idle timeout (:func:`idle_of`),
+    cut short by the absolute one (``<= 0``: it has expired)."""
+    idle = idle_of(record, idle_timeout)
     if absolute_timeout is None:
-        return idle_timeout
+        return idle
     created = now if record.created is None else record.created
-    return min(idle_timeout, created + absolute_timeout - now)
+    return min(idle, created + absolute_timeout - now)
 
 
 class Store(Protocol):

@@ -31,15 +31,17 @@ class MemoryStore:
     """Session records in a dict of this process: for one process (tests, a
     single worker, the demo), lost on restart.
 
-    A record lives *idle_timeout* seconds from its last use, and no longer than
+    A record lives *idle_timeout* seconds from its last use (its own
+    ``session.max_age`` when that is longer), and no longer than
     *absolute_timeout* seconds from the session's start when that is given.
-    Every record has the same idle timeout, so records ordered by last use are
-    ordered by deadline too: expiry pops from the front, O(1) amortized per
-    call, with no sweep. At most *max_entries* records are kept; beyond that the
-    least recently used goes (its session ends), so a flood of logins cannot grow
-    the process without bound. A record's data is kept as JSON text, as a shared
-    store keeps it, so a request never sees another's objects. Thread-safe; its
-    calls never block, so the ASGI middlewares use it as it is.
+    Records ordered by last use are ordered by deadline too (all but those
+    remembered longer with ``session.max_age``): expiry pops from the front,
+    O(1) amortized per call, with no sweep, and a read checks its own deadline.
+    At most *max_entries* records are kept; beyond that the least recently used
+    goes (its session ends), so a flood of logins cannot grow the process
+    without bound. A record's data is kept as JSON text, as a shared store keeps
+    it, so a request never sees another's objects. Thread-safe; its calls never
+    block, so the ASGI middlewares use it as it is.
     """
 
     blocking = False
@@ -78,7 +80,10 @@ class MemoryStore:
             entry = self._records.get(token)
             if entry is None:
                 return None
-            data, user, _, created, max_age = entry
+            data, user, deadline, created, max_age = entry
+            if deadline <= now:  # expired behind a record remembered longer
+                self._drop(token)
+                return None
             # The data alone is decoded: the rest this store wrote itself (a whole
             # record's JSON, checked, cost 1 us more per read, measured).
             record = Record(json.loads(data), user, created, max_age)

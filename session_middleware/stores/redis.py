@@ -8,9 +8,10 @@ read more than a tenth of the idle timeout after its last save asks to be
 written back (``Record.refresh``), so a session ends between 0.9 and 1 idle
 timeout after its last request, and an active one costs one write per tenth of
 the idle timeout. A user's sessions are also listed in a set,
-``prefix + "user:" + user``, for ``logout_everywhere``; it lives twice the idle
-timeout from its last write, longer than any session in it, so an abandoned
-account's set goes by itself.
+``prefix + "user:" + user``, for ``logout_everywhere``; every save of a
+logged-in session gives it twice that session's lifetime, never shortening it,
+so it outlives every session in it, and an abandoned account's set goes by
+itself. (``EXPIRE ... NX`` and ``GT``: Redis 7.0 or later.)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .base import (
     check_timeouts,
     decode_record,
     encode_record,
+    idle_of,
     remaining,
     started,
 )
@@ -84,8 +86,6 @@ class _RedisConfig:
         self.max_record_bytes = max_record_bytes
         self._clock = clock
         self._idle_seconds = math.ceil(idle_timeout)  # Redis takes whole seconds
-        # A session lives at most one idle timeout past its last save: its user's set longer.
-        self._user_seconds = 2 * self._idle_seconds
 
     def key(self, token: str) -> str:
         """The key of *token*'s record."""
@@ -104,7 +104,7 @@ class _RedisConfig:
         if remaining(record, self.idle_timeout, self.absolute_timeout, now) <= 0:
             return None, True
         last = record.saved if record.saved is not None else record.created
-        if last is not None and now - last > self.idle_timeout * _REFRESH_AFTER:
+        if last is not None and now - last > idle_of(record, self.idle_timeout) * _REFRESH_AFTER:
             record.refresh = True  # restart its TTL: see the module's docstring
         return record, False
 
@@ -121,8 +121,16 @@ class _RedisConfig:
         pipeline.set(self.key(token), text, ex=lifetime, xx=True)
         if user is not None:
             pipeline.sadd(self.user_key(user), token)
-            pipeline.expire(self.user_key(user), self._user_seconds)
+            self._outlive(pipeline, user, lifetime)
         return pipeline
+
+    def _outlive(self, pipeline: Any, user: str, lifetime: int) -> None:
+        """Queue on *pipeline* what keeps *user*'s set alive longer than a session
+        that lives *lifetime* seconds from now: twice that, never shortened (a
+        remembered session of the user may live longer than this one)."""
+        seconds = 2 * max(lifetime, self._idle_seconds)
+        pipeline.expire(self.user_key(user), seconds, nx=True)  # a new set
+        pipeline.expire(self.user_key(user), seconds, gt=True)
 
     def _lifetime(self, record: Record) -> int:
         """Whole seconds *record* may live from now (0: not at all)."""
@@ -185,20 +193,20 @@ class RedisStore(_RedisConfig):
                 return bool(pipeline.execute()[0])
             written = bool(self.client.set(self.key(token), text, ex=lifetime, nx=True))
             if written and record.user is not None:
-                self._claim(record.user, token)
+                self._claim(record.user, token, lifetime)
         return written
 
-    def _claim(self, user: str, token: str) -> None:
+    def _claim(self, user: str, token: str, lifetime: int) -> None:
         """List *token* among *user*'s sessions, and drop those that expired (a
         login is rare enough to pay for the tidying: one pipelined round trip)."""
         user_key = self.user_key(user)
         self.client.sadd(user_key, token)
-        self.client.expire(user_key, self._user_seconds)
         tokens = [key_text(member) for member in self.client.smembers(user_key)]
         pipeline = self.client.pipeline(transaction=False)
+        self._outlive(pipeline, user, lifetime)
         for member in tokens:
             pipeline.exists(self.key(member))
-        gone = [member for member, alive in zip(tokens, pipeline.execute(), strict=True)
+        gone = [member for member, alive in zip(tokens, pipeline.execute()[2:], strict=True)
                 if not alive]
         if gone:
             self.client.srem(user_key, *gone)
@@ -249,21 +257,21 @@ class AsyncRedisStore(_RedisConfig):
                 return bool((await pipeline.execute())[0])
             written = bool(await self.client.set(self.key(token), text, ex=lifetime, nx=True))
             if written and record.user is not None:
-                await self._claim(record.user, token)
+                await self._claim(record.user, token, lifetime)
         return written
 
-    async def _claim(self, user: str, token: str) -> None:
+    async def _claim(self, user: str, token: str, lifetime: int) -> None:
         """As :meth:`RedisStore._claim`."""
         user_key = self.user_key(user)
         await self.client.sadd(user_key, token)
-        await self.client.expire(user_key, self._user_seconds)
         members = await _awaited(self.client.smembers(user_key))
         tokens = [key_text(member) for member in members]
         pipeline = self.client.pipeline(transaction=False)
+        self._outlive(pipeline, user, lifetime)
         for member in tokens:
             pipeline.exists(self.key(member))
-        gone = [member for member, alive in zip(tokens, await pipeline.execute(), strict=True)
-                if not alive]
+        gone = [member for member, alive in zip(tokens, (await pipeline.execute())[2:],
+                                                  strict=True) if not alive]
         if gone:
             await self.client.srem(user_key, *gone)
 
