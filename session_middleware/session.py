@@ -145,6 +145,8 @@ class SessionBase:
         self._token = token = settings.mint() if token is None else token
         if write:
             self._write_quietly(token)
+        elif self._new:
+            self._more().unsent = token
 
     def _write(self, token: str) -> None:
         settings = self._settings
@@ -167,6 +169,8 @@ class SessionBase:
             # browser would discard it, and whether the request is https may
             # rest on a header the client sends (a health check, a hit around
             # the proxy). The token stands for this request; reset() raises.
+            if self._new:
+                self._more().unsent = token
             return
 
     def _materialize(self) -> str:
@@ -179,6 +183,8 @@ class SessionBase:
         self._token = token
         if write and (self._new or self.rolling):
             self._write_quietly(token)
+        elif self._new:
+            extra.unsent = token
         return token
 
     def _withdraw(self, required: bool) -> None:
@@ -392,6 +398,9 @@ class SessionBase:
                 return None
         if self._token is None and state.record is None and not state.holds_anything():
             return None  # a lazy session with nothing to keep: no token minted
+        if (state.record is None and self._extra is not None
+                and self._extra.unsent is not None and self._extra.unsent == self._token):
+            return None  # a token the browser never gets (cross-site): no record for it
         return state
 
     def save(self) -> None:
@@ -455,8 +464,9 @@ if not TYPE_CHECKING:  # the old spelling, for one release
 class _PerRequest:
     """What one request changed of a session's cookie (made only when it does)."""
 
-    __slots__ = ("deferred", "rolling")
+    __slots__ = ("deferred", "rolling", "unsent")
 
     def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
         self.deferred = deferred  # a lazy session's (sent token or None, write?)
         self.rolling: bool | None = None
+        self.unsent: str | None = None  # a token minted here whose cookie is not written

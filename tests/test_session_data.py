@@ -555,3 +555,31 @@ def test_a_save_that_finds_its_record_gone_leaves_the_cookie_alone() -> None:
     assert store.logout_everywhere("ada") == 1  # meanwhile, elsewhere
     slow.save()
     assert cookies.set_cookie_headers() == []  # the browser keeps whatever it has now
+
+
+CROSS_SITE_POST = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors",
+                   "Sec-Fetch-Dest": "empty"}
+
+
+@pytest.mark.parametrize("lazy", [pytest.param(False, id="eager"), pytest.param(True, id="lazy")])
+def test_data_written_on_a_withheld_cross_site_request_makes_no_orphan_record(
+        lazy: bool) -> None:
+    store = CountingStore()
+
+    @wsgify
+    def view(request: Request) -> Response:
+        session = get_session(request)
+        session.data["cart"] = ["book"]
+        if request.path == "/login":
+            session.login("ada")
+        return Response(session.token[:4])
+
+    app = Cookies.middleware(Session.middleware(view, store=store, lazy=lazy))
+    response = Request.blank("/", method="POST", headers=CROSS_SITE_POST).get_response(app)
+    assert response.headers.getall("Set-Cookie") == []  # the browser never gets this token
+    assert (store.calls, len(store)) == ([], 0)  # so no record is made for it
+    # A login there writes its new token, and so keeps the record.
+    response = Request.blank("/login", method="POST",
+                             headers=CROSS_SITE_POST).get_response(app)
+    assert len(response.headers.getall("Set-Cookie")) == 1
+    assert (store.calls, len(store)) == (["create"], 1)
