@@ -10,16 +10,17 @@ with Node's ``Session.middleware``; the middlewares live in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from cookie_middleware import InsecureCookieError
 from cookie_middleware.deprecation import moved
 
+from .access import CookieAccess, SigningCookieAccess, check_cookies
 from .errors import SessionNotLoadedError
 from .settings import SessionSettings, cookie_withheld
 from .settings import in_production as in_production  # the settings were defined here
-from .stored import SessionData, StoredState, Writes
+from .stored import SessionData, StoredState
 from .stores.base import MAX_COOKIE_LIFETIME, AsyncStore, Store
 from .tokens import is_session_token
 
@@ -28,36 +29,6 @@ __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAcces
 
 
 _SIGNED = {"signed": True}
-
-
-class CookieAccess(Protocol):
-    """What :class:`Session` needs of a cookies object: Node's ``get(name)`` and
-    ``set(name, value, options, overwrite)``, by position, and nothing more, so
-    any object with those two methods type-checks as a session's cookies."""
-
-    def get(self, name: str, /) -> str | None: ...
-
-    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
-            overwrite: bool = False, /) -> None: ...
-
-
-class SigningCookieAccess(CookieAccess, Protocol):
-    """What a ``signed`` session needs too: Node's ``get(name, {"signed": True})``,
-    and ``set(..., signed=True)``, as :class:`cookie_middleware.Cookies` has them."""
-
-    def get(self, name: str, options: Mapping[str, object] | None = None, /) -> str | None: ...
-
-    def set(self, name: str, value: str, options: Mapping[str, object] | None = None,
-            overwrite: bool = False, /, *, signed: bool = False) -> None: ...
-
-
-def _check_cookies(cookies: object) -> None:
-    if not (callable(getattr(cookies, "get", None)) and callable(getattr(cookies, "set", None))):
-        raise TypeError(
-            "Session() takes the request's cookies object (with get and set), not "
-            f"{type(cookies).__name__}: Session(get_cookies(request)), or let "
-            "Session.middleware make the session and read it with get_session(request)"
-        )
 
 
 class SessionBase:
@@ -107,7 +78,7 @@ class SessionBase:
         # Left unset (None), name is "_session", accept_token is_session_token,
         # rolling True and signed False; a middleware passes its settings instead.
         if settings is None:
-            _check_cookies(cookies)
+            check_cookies(cookies)
             settings = SessionSettings(
                 "_session" if name is None else name,
                 accept_token=is_session_token if accept_token is None else accept_token,
@@ -411,17 +382,9 @@ class SessionBase:
         if self._settings.store_is_async:
             raise TypeError("the session's store is asynchronous: await session.asave()")
         state = self._settle()
-        if state is None:
-            return
-        store = cast("Store", self._settings.store)
-        token = self.token
-        writes = state.writes(token)
-        # A record that was gone before this request could end it (a logout, or
-        # logout_everywhere, elsewhere) ends this session too: not moved, not kept.
-        ended_elsewhere = [not store.destroy(old, user) for old, user in writes.destroy]
-        written = (writes.save is not None and not any(ended_elsewhere)
-                   and store.save(writes.save[0], writes.save[1], create=writes.save[2]))
-        self._after_save(state, token, writes, written)
+        if state is not None and not state.save_to(cast("Store", self._settings.store),
+                                                   self.token):
+            self._record_gone()
 
     async def asave(self) -> None:
         """:meth:`save`, for an asynchronous store."""
@@ -429,25 +392,14 @@ class SessionBase:
             self.save()  # (which returns at once without a store)
             return
         state = self._settle()
-        if state is None:
-            return
-        async_store = cast("AsyncStore", self._settings.store)
-        token = self.token
-        writes = state.writes(token)
-        ended_elsewhere = [not await async_store.destroy(old, user)
-                           for old, user in writes.destroy]
-        written = (writes.save is not None and not any(ended_elsewhere)
-                   and await async_store.save(writes.save[0], writes.save[1],
-                                              create=writes.save[2]))
-        self._after_save(state, token, writes, written)
+        if state is not None and not await state.asave_to(
+                cast("AsyncStore", self._settings.store), self.token):
+            self._record_gone()
 
-    def _after_save(self, state: StoredState, token: str, writes: Writes,
-                    written: bool) -> None:
-        if writes.save is not None and not writes.save[2] and not written:
-            # The record went while this request ran (a logout or a login
-            # elsewhere): leave the browser's cookie, perhaps a newer token, alone.
-            self._withdraw(required=False)
-        state.saved(token, writes, written)
+    def _record_gone(self) -> None:
+        # The record went while this request ran (a logout or a login elsewhere):
+        # leave the browser's cookie, perhaps a newer token, alone.
+        self._withdraw(required=False)
 
     def __repr__(self) -> str:
         token = "(not minted yet)" if self._token is None else f"{self._token[:8]}..."

@@ -25,7 +25,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from .stores.base import Record, check_json
+from .stores.base import AsyncStore, Record, Store, check_json
 
 __all__ = ["SessionData", "StoredState", "Writes"]
 
@@ -160,3 +160,32 @@ class StoredState:
                 return Writes([*self.ended, (token, record.user)], None)
         saving = Record(self.data.as_dict(), self.user, self.created, self.max_age)
         return Writes(self.ended, (token, saving, record is None))
+
+    def save_to(self, store: Store, token: str) -> bool:
+        """Bring a synchronous *store* up to date for *token*: the old records
+        destroyed, then at most one save. Returns ``False`` when an update found
+        its record gone (a logout, or a login, elsewhere while this request ran)."""
+        writes = self.writes(token)
+        if not writes.destroy and writes.save is None:
+            return True
+        # A record that was gone before this request could end it (a logout, or
+        # logout_everywhere, elsewhere) ends this session too: not moved, not kept.
+        ended_elsewhere = [not store.destroy(old, user) for old, user in writes.destroy]
+        written = (writes.save is not None and not any(ended_elsewhere)
+                   and store.save(writes.save[0], writes.save[1], create=writes.save[2]))
+        return self._done(token, writes, written)
+
+    async def asave_to(self, store: AsyncStore, token: str) -> bool:
+        """:meth:`save_to`, on an asynchronous *store*."""
+        writes = self.writes(token)
+        if not writes.destroy and writes.save is None:
+            return True
+        ended_elsewhere = [not await store.destroy(old, user) for old, user in writes.destroy]
+        written = (writes.save is not None and not any(ended_elsewhere)
+                   and await store.save(writes.save[0], writes.save[1],
+                                              create=writes.save[2]))
+        return self._done(token, writes, written)
+
+    def _done(self, token: str, writes: Writes, written: bool) -> bool:
+        self.saved(token, writes, written)
+        return writes.save is None or writes.save[2] or written
