@@ -291,3 +291,9 @@ def test_session_data_login_and_logout_on_asgi(redis_url: str, redis_client: Any
     bodies, sid = asyncio.run(visits())
     assert bodies == [[None, ["tea"]], ["ada", ["tea"]], ["ada", ["tea"]]]
     assert list(json.loads(redis_client.get("sess:" + sid))) == ["cookie", "cart", "user"]
+
+
+def test_a_blocking_client_is_refused_under_asgi(redis_client: Any) -> None:
+    with pytest.raises(TypeError, match="blocking"):
+        SessionMiddleware(lambda scope, receive, send: None,
+                          store=ConnectRedisStore(redis_client, cookie=COOKIE))

@@ -186,6 +186,9 @@ class ConnectRedisStore(_ConnectFormat):
     middleware as ``store=``, or call :meth:`get`/:meth:`set` yourself.
     """
 
+    blocking = True
+    """Its calls wait for the server: an ASGI app takes an asyncio client instead."""
+
     @overload
     def __new__(cls, client: redis.Redis | redis.cluster.RedisCluster,
                 *args: Any, **options: Any) -> ConnectRedisStore: ...
