@@ -93,10 +93,11 @@ class SessionMiddleware:
         cookie_options = {key: value for key, value in given.items() if value is not None}
         if (store is not None and not is_async_store(store)
                 and getattr(store, "blocking", True)):
+            kind = type(store).__name__
             raise TypeError(
-                f"{type(store).__name__} blocks, and would block the event loop: an ASGI app "
-                "needs an asyncio store, such as RedisStore(redis.asyncio.Redis(...)), or "
-                "MemoryStore() (a synchronous store that never blocks says so with "
+                f"{kind} blocks, and would block the event loop: an ASGI app needs an "
+                f"asyncio store, such as {kind}(redis.asyncio.Redis(...)) for a Redis store, "
+                "or MemoryStore() (a synchronous store that never blocks says so with "
                 "blocking = False)")
         self.settings = SessionSettings(name, accept_token=accept_token, rolling=rolling,
                                         signed=signed, mint=mint, store=store, lazy=lazy,

@@ -80,12 +80,12 @@ class SessionMiddleware:
         store = self.settings.store
         if store is not None and not self.async_mode and self.settings.store_is_async:
             raise TypeError("SESSION_MIDDLEWARE['store'] is an asyncio store, but Django runs "
-                            "this middleware sync: give RedisStore a redis.Redis client "
+                            "this middleware sync: give the store a redis.Redis client "
                             "(MemoryStore serves both)")
         if (store is not None and self.async_mode and not self.settings.store_is_async
                 and getattr(store, "blocking", True)):
             raise TypeError("SESSION_MIDDLEWARE['store'] blocks, and Django runs this "
-                            "middleware async, on the event loop: give RedisStore a "
+                            "middleware async, on the event loop: give the store a "
                             "redis.asyncio.Redis client (MemoryStore serves both)")
 
     def _open(self, request: Any) -> SessionBase:
