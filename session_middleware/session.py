@@ -280,10 +280,12 @@ class SessionBase:
                 raise TypeError("this session has no store: give the session middleware (or "
                                 "Session) store=MemoryStore() or store=RedisStore(client)")
             state = self._stored = StoredState(None if self._new else self._sent_token())
+        if load and self._settings.store_is_async and not state.awaited:
+            # Even with nothing to read (no cookie): code that forgot the await
+            # fails on the first request, not on a returning visitor's.
+            raise SessionNotLoadedError(
+                "the session's store is asynchronous: await session.load() first")
         if load and not state.loaded:
-            if self._settings.store_is_async:
-                raise SessionNotLoadedError(
-                    "the session's store is asynchronous: await session.load() first")
             state.take(cast("Store", self._settings.store).load(cast(str, state.origin)))
         return state
 
@@ -304,7 +306,7 @@ class SessionBase:
     def user(self) -> str | None:
         """The id of the user logged in (:meth:`login`), or ``None``. A session
         the client brought no token for is read from nowhere."""
-        if self._stored is None and self._new:
+        if self._stored is None and self._new and not self._settings.store_is_async:
             return None
         return self._state().user
 
@@ -312,6 +314,7 @@ class SessionBase:
         """Load the session's data from an asynchronous store (or any store), once,
         and return it."""
         state = self._state(load=False)
+        state.awaited = True
         if not state.loaded:
             store = self._settings.store
             origin = cast(str, state.origin)

@@ -105,6 +105,7 @@ class StoredState:
         # token minted here (nothing to read).
         self.origin = origin
         self.loaded = origin is None
+        self.awaited = False  # whether the app awaited session.load() (asyncio stores)
         self.record: Record | None = None  # as loaded, or as last saved
         self.data = SessionData({})
         self.user: str | None = None
