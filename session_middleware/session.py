@@ -213,9 +213,10 @@ class SessionBase:
         ``session.max_age = seconds`` ("remember me") sets it for this session:
         kept in the store, it holds on later requests of this session, and only
         this one; ``None`` goes back to the configured lifetime; ``logout`` ends
-        it. Needs a store."""
-        state = self._stored
-        return None if state is None else state.max_age
+        it. Needs a store; reading it reads the session, as ``user`` does."""
+        if self._settings.store is None or self._nothing_to_read():
+            return None
+        return self._state().max_age
 
     @max_age.setter
     def max_age(self, seconds: float | None) -> None:
@@ -306,9 +307,14 @@ class SessionBase:
     def user(self) -> str | None:
         """The id of the user logged in (:meth:`login`), or ``None``. A session
         the client brought no token for is read from nowhere."""
-        if self._stored is None and self._new and not self._settings.store_is_async:
+        if self._nothing_to_read():
             return None
         return self._state().user
+
+    def _nothing_to_read(self) -> bool:
+        # No token from the client: nothing stored yet (an asyncio store still
+        # wants load() awaited, so that a missing await shows on every request).
+        return self._stored is None and self._new and not self._settings.store_is_async
 
     async def load(self) -> SessionData:
         """Load the session's data from an asynchronous store (or any store), once,

@@ -153,9 +153,8 @@ class StoredState:
         if not self.loaded or (record is None and not self.holds_anything()):
             return Writes(self.ended, None)
         if record is not None:
-            # A record the store asks back (record.refresh) is never "unchanged".
-            if not (record.refresh or self.user != record.user
-                    or self.max_age != record.max_age or self.data.changed()):
+            if not (self.user != record.user or self.max_age != record.max_age
+                    or self.data.changed()):
                 return Writes(self.ended, None)
             if not self.holds_anything():  # had a record, now holds nothing: it goes
                 return Writes([*self.ended, (token, record.user)], None)

@@ -593,3 +593,15 @@ def test_data_written_on_a_withheld_cross_site_request_makes_no_orphan_record(
                              headers=CROSS_SITE_POST).get_response(app)
     assert len(response.headers.getall("Set-Cookie")) == 1
     assert (store.calls, len(store)) == (["create"], 1)
+
+
+def test_max_age_reads_the_remembered_lifetime_on_a_later_request() -> None:
+    store = MemoryStore()
+
+    def remember(session: Session) -> object:
+        session.max_age = 30 * 24 * 3600
+        return session.max_age
+
+    _, token = visit(wsgi_app(store, remember))
+    assert visit(wsgi_app(store, lambda session: session.max_age), token)[0] == 30 * 24 * 3600
+    assert visit(wsgi_app(store, lambda session: session.max_age))[0] is None  # no cookie

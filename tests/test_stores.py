@@ -322,7 +322,7 @@ REDIS_KINDS = ["redis", "redis-asyncio", "cluster", "cluster-asyncio"]
 
 
 @pytest.mark.parametrize("kind", REDIS_KINDS, indirect=True)
-def test_a_read_leaves_the_ttl_and_a_late_one_asks_for_a_write_back(kind: Kind) -> None:
+def test_a_read_leaves_the_ttl_and_a_late_one_writes_the_record_again(kind: Kind) -> None:
     client = kind.raw.__self__  # type: ignore[union-attr]
     clock = Clock()
     clock.now = client.time()[0]  # Redis counts TTLs by its own clock
@@ -332,21 +332,53 @@ def test_a_read_leaves_the_ttl_and_a_late_one_asks_for_a_write_back(kind: Kind) 
     assert 1990 < client.ttl(store.user_key("ada")) <= 2000  # twice the idle timeout
 
     client.expire(store.key(TOKEN), 500)
-    assert run(store.load(TOKEN)).refresh is False  # a plain GET: the TTL stays
+    run(store.load(TOKEN))  # a plain GET: the TTL stays
     assert client.ttl(store.key(TOKEN)) <= 500
 
-    # Read more than a tenth of the idle timeout after its save, the record asks
-    # to be written back; the update restarts its TTL and renews the user's set
+    # Read more than a tenth of the idle timeout after its last write, the record
+    # is written again by the read: its TTL restarts and the user's set is renewed
     # (listing the token again, should the set have gone).
     clock.now += 101
-    loaded = run(store.load(TOKEN))
-    assert loaded.refresh is True
     client.delete(store.user_key("ada"))
-    assert run(store.save(TOKEN, loaded, create=False)) is True
+    assert run(store.load(TOKEN)).data == {"a": 1}
     assert 990 < client.ttl(store.key(TOKEN)) <= 1000
+    assert json.loads(client.get(store.key(TOKEN)))["saved"] == clock.now
     assert client.smembers(store.user_key("ada")) == {TOKEN.encode()}
     assert 1990 < client.ttl(store.user_key("ada")) <= 2000
-    assert run(store.load(TOKEN)).refresh is False  # saved just now
+
+
+def test_a_late_read_never_undoes_a_save_made_meanwhile(redis_url: str) -> None:
+    import redis
+
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    clock = Clock()
+    clock.now = client.time()[0]
+    RedisStore(client, clock=clock).save(TOKEN, Record({"cart": ["book"]}, "ada"),
+                                         create=True)
+    clock.now += 3 * 24 * 3600  # past a tenth of the default idle timeout
+
+    class SaveMeanwhile:
+        """The client, with another request's save landing right after the GET."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def get(self, key: str) -> Any:
+            raw = client.get(key)
+            other = RedisStore(client, clock=clock)
+            other.save(TOKEN, Record({"cart": ["book", "pen"]}, "ada", clock.now - 1,
+                                     max_age=30 * 24 * 3600), create=False)
+            return raw
+
+    slow = RedisStore(SaveMeanwhile(), clock=clock)  # type: ignore[arg-type]
+    assert slow.load(TOKEN).data == {"cart": ["book"]}  # type: ignore[union-attr]
+    kept = RedisStore(client, clock=clock).load(TOKEN)
+    assert kept is not None
+    assert (kept.data, kept.max_age) == ({"cart": ["book", "pen"]}, 30 * 24 * 3600)
+    client.close()
 
 
 def test_a_session_read_late_is_written_back_once_through_the_middleware(redis_url: str) -> None:
@@ -383,7 +415,7 @@ def test_a_session_read_late_is_written_back_once_through_the_middleware(redis_u
     clock.now += 60
     assert visit() == saved  # early: only read
     clock.now += 60
-    assert visit() == clock.now  # late: written back
+    assert visit() == clock.now  # late: written again by the read
     clock.now += 60
     assert visit() == clock.now - 60  # and only once
     client.close()

@@ -56,10 +56,6 @@ class Record:
     """The session cookie's own lifetime (``session.max_age``, "remember me"), if any."""
     saved: float | None = None
     """When the store last wrote the record (by its clock), where the store keeps it."""
-    refresh: bool = False
-    """Set by a store's load: write the record back in this request even if it is
-    unchanged (the store keeps something beside it, such as the list of the
-    user's sessions, that must outlive it)."""
 
 
 def check_json(value: object, where: str) -> str:

@@ -2,16 +2,17 @@
 
 Every command names one key, so the store works unchanged on a cluster. A
 session is one string key, ``prefix + token``, holding the record's JSON, with
-a TTL: the idle timeout from the record's last save, cut short by the absolute
-timeout. A read is one plain ``GET``: it does not restart the TTL, but a record
-read more than a tenth of the idle timeout after its last save asks to be
-written back (``Record.refresh``), so a session ends between 0.9 and 1 idle
-timeout after its last request, and an active one costs one write per tenth of
-the idle timeout. A user's sessions are also listed in a set,
-``prefix + "user:" + user``, for ``logout_everywhere``; every save of a
-logged-in session gives it twice that session's lifetime, never shortening it,
-so it outlives every session in it, and an abandoned account's set goes by
-itself. (``EXPIRE ... NX`` and ``GT``: Redis 7.0 or later.)
+a TTL: the idle timeout from the record's last write, cut short by the absolute
+timeout. A read is one plain ``GET``, which leaves the TTL alone; a record read
+more than a tenth of its idle timeout after its last write is written again by
+that read, only if it is still the text just read (a compare-and-set script on
+its one key), so its TTL restarts and nothing another request saved meanwhile is
+undone. A session so ends between 0.9 and 1 idle timeout after its last request,
+for one more round trip per tenth of the idle timeout. A user's sessions are also
+listed in a set, ``prefix + "user:" + user``, for ``logout_everywhere``; every
+write of a logged-in session gives it twice that session's lifetime, never
+shortening it, so it outlives every session in it, and an abandoned account's set
+goes by itself. (``EXPIRE ... NX`` and ``GT``: Redis 7.0 or later.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import redis.asyncio
 from redis import exceptions
@@ -46,8 +47,17 @@ __all__ = ["AsyncRedisStore", "RedisStore"]
 
 T = TypeVar("T")
 
-# A record read more than this part of the idle timeout after its last save is written back.
+# A record read more than this part of its idle timeout after its last write is written again.
 _REFRESH_AFTER = 0.1
+
+# KEYS[1]: a record's key; ARGV: the text just read, the text to write, its TTL.
+# Writes only if the record is still what was read: a refresh never undoes a save.
+_REFRESH = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("SET", KEYS[1], ARGV[2], "EX", ARGV[3])
+end
+return false
+"""
 
 # What an unreachable server (or cluster) raises; a command's own error (a
 # WRONGTYPE, say) is a bug, not an outage, and passes through.
@@ -86,6 +96,7 @@ class _RedisConfig:
         self.max_record_bytes = max_record_bytes
         self._clock = clock
         self._idle_seconds = math.ceil(idle_timeout)  # Redis takes whole seconds
+        self._refresh_script = client.register_script(_REFRESH)
 
     def key(self, token: str) -> str:
         """The key of *token*'s record."""
@@ -95,23 +106,32 @@ class _RedisConfig:
         """The key of the set of *user*'s session tokens."""
         return f"{self.prefix}user:{user}"
 
-    def _read(self, raw: str | bytes | None) -> tuple[Record | None, bool]:
-        """The record in *raw*, and whether the key must go (past its absolute timeout)."""
+    def _read(self, raw: str | bytes | None) -> tuple[Record | None, str]:
+        """The record in *raw*, and what the read must do: ``"keep"``, ``"expire"``
+        (past its absolute timeout: the key goes) or ``"refresh"`` (written again
+        to restart its TTL: see the module's docstring)."""
         record = decode_record(raw)
         if record is None:
-            return None, False
+            return None, "keep"
         now = self._clock()
         if remaining(record, self.idle_timeout, self.absolute_timeout, now) <= 0:
-            return None, True
+            return None, "expire"
         last = record.saved if record.saved is not None else record.created
-        if last is not None and now - last > idle_of(record, self.idle_timeout) * _REFRESH_AFTER:
-            record.refresh = True  # restart its TTL: see the module's docstring
-        return record, False
+        if (last is not None and record.created is not None
+                and now - last > idle_of(record, self.idle_timeout) * _REFRESH_AFTER):
+            return record, "refresh"
+        return record, "keep"
+
+    def _renewing(self, pipeline: Any, user: str, token: str, lifetime: int) -> Any:
+        """Queue on *pipeline* the renewal of *token*'s place in *user*'s set."""
+        pipeline.sadd(self.user_key(user), token)
+        self._outlive(pipeline, user, lifetime)
+        return pipeline
 
     def _prepared(self, record: Record) -> tuple[Record, str, int]:
         """*record* as it is saved now, its JSON, and whole seconds it may live."""
         now = self._clock()
-        record = replace(started(record, now), saved=now, refresh=False)
+        record = replace(started(record, now), saved=now)
         return record, encode_record(record, self.max_record_bytes), self._lifetime(record)
 
     def _update(self, pipeline: Any, token: str, text: str, lifetime: int,
@@ -120,8 +140,7 @@ class _RedisConfig:
         session the renewal of its place in the user's set."""
         pipeline.set(self.key(token), text, ex=lifetime, xx=True)
         if user is not None:
-            pipeline.sadd(self.user_key(user), token)
-            self._outlive(pipeline, user, lifetime)
+            self._renewing(pipeline, user, token, lifetime)
         return pipeline
 
     def _outlive(self, pipeline: Any, user: str, lifetime: int) -> None:
@@ -175,10 +194,22 @@ class RedisStore(_RedisConfig):
             raw = self.client.get(self.prefix + token)
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
-        record, expired = self._read(raw)
-        if expired:
+        record, then = self._read(raw)
+        if then == "expire":
             self.destroy(token)
+        elif then == "refresh":
+            self._refresh(token, cast("str | bytes", raw), cast(Record, record))
         return record
+
+    def _refresh(self, token: str, raw: str | bytes, record: Record) -> None:
+        """Write *token*'s record again if it is still *raw* (its TTL restarts),
+        and renew the user's set: see the module's docstring."""
+        fresh, text, lifetime = self._prepared(record)
+        with unavailable_on_outage("refresh a session"):
+            self._refresh_script(keys=[self.key(token)], args=[raw, text, lifetime])
+            if fresh.user is not None:
+                self._renewing(self.client.pipeline(transaction=False), fresh.user, token,
+                               lifetime).execute()
 
     def save(self, token: str, record: Record, *, create: bool) -> bool:
         """Write *record*: with *create* only if *token* has none, else only if it
@@ -240,10 +271,21 @@ class AsyncRedisStore(_RedisConfig):
             raw = await self.client.get(self.prefix + token)
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
-        record, expired = self._read(raw)
-        if expired:
+        record, then = self._read(raw)
+        if then == "expire":
             await self.destroy(token)
+        elif then == "refresh":
+            await self._refresh(token, cast("str | bytes", raw), cast(Record, record))
         return record
+
+    async def _refresh(self, token: str, raw: str | bytes, record: Record) -> None:
+        """As :meth:`RedisStore._refresh`."""
+        fresh, text, lifetime = self._prepared(record)
+        with unavailable_on_outage("refresh a session"):
+            await self._refresh_script(keys=[self.key(token)], args=[raw, text, lifetime])
+            if fresh.user is not None:
+                await self._renewing(self.client.pipeline(transaction=False), fresh.user,
+                                     token, lifetime).execute()
 
     async def save(self, token: str, record: Record, *, create: bool) -> bool:
         """As :meth:`RedisStore.save`."""
