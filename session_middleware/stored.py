@@ -15,8 +15,9 @@ The rules:
   ``logout_everywhere``) that finished while this request ran stays in force;
   two requests saving one session: the later save wins, whole;
 - a new token (``reset``, ``login``, ``logout``) moves the data to a record of
-  its own and destroys the old token's record, so a replayed old cookie finds
-  nothing.
+  its own and then destroys the old token's record, so a replayed old cookie
+  finds nothing; when that old record was already gone (ended elsewhere, or the
+  same login submitted twice), the new one goes too and the cookie is left alone.
 """
 
 from __future__ import annotations
@@ -162,17 +163,21 @@ class StoredState:
         return Writes(self.ended, (token, saving, record is None))
 
     def save_to(self, store: Store, token: str) -> bool:
-        """Bring a synchronous *store* up to date for *token*: the old records
-        destroyed, then at most one save. Returns ``False`` when an update found
-        its record gone (a logout, or a login, elsewhere while this request ran)."""
+        """Bring a synchronous *store* up to date for *token*: at most one save,
+        then the old records destroyed. Returns ``False`` when the session turned
+        out to have ended elsewhere while this request ran (its record gone: a
+        logout, ``logout_everywhere``, or another login of the same session)."""
         writes = self.writes(token)
         if not writes.destroy and writes.save is None:
             return True
-        # A record that was gone before this request could end it (a logout, or
-        # logout_everywhere, elsewhere) ends this session too: not moved, not kept.
+        # The new record first, then the old ones: a logout_everywhere in between
+        # finds one of them, and an old record already gone ends the new one too.
+        save = writes.save
+        written = save is not None and store.save(save[0], save[1], create=save[2])
         ended_elsewhere = [not store.destroy(old, user) for old, user in writes.destroy]
-        written = (writes.save is not None and not any(ended_elsewhere)
-                   and store.save(writes.save[0], writes.save[1], create=writes.save[2]))
+        if save is not None and written and any(ended_elsewhere):
+            store.destroy(token, save[1].user)
+            written = False
         return self._done(token, writes, written)
 
     async def asave_to(self, store: AsyncStore, token: str) -> bool:
@@ -180,12 +185,14 @@ class StoredState:
         writes = self.writes(token)
         if not writes.destroy and writes.save is None:
             return True
+        save = writes.save
+        written = save is not None and await store.save(save[0], save[1], create=save[2])
         ended_elsewhere = [not await store.destroy(old, user) for old, user in writes.destroy]
-        written = (writes.save is not None and not any(ended_elsewhere)
-                   and await store.save(writes.save[0], writes.save[1],
-                                              create=writes.save[2]))
+        if save is not None and written and any(ended_elsewhere):
+            await store.destroy(token, save[1].user)
+            written = False
         return self._done(token, writes, written)
 
     def _done(self, token: str, writes: Writes, written: bool) -> bool:
         self.saved(token, writes, written)
-        return writes.save is None or writes.save[2] or written
+        return writes.save is None or written

@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from webob import Request, Response
@@ -605,3 +605,56 @@ def test_max_age_reads_the_remembered_lifetime_on_a_later_request() -> None:
     _, token = visit(wsgi_app(store, remember))
     assert visit(wsgi_app(store, lambda session: session.max_age), token)[0] == 30 * 24 * 3600
     assert visit(wsgi_app(store, lambda session: session.max_age))[0] is None  # no cookie
+
+
+class LogoutEverywhereDuringSave(MemoryStore):
+    """A memory store where another process's logout_everywhere lands right
+    before (or after) a new record is created."""
+
+    def __init__(self, when: str) -> None:
+        super().__init__()
+        self.when = when
+        self.armed = False
+
+    def save(self, token: str, record: Record, *, create: bool) -> bool:
+        fire = self.armed and create
+        if fire and self.when == "before":
+            self.armed = False
+            self.logout_everywhere("ada")
+        written = super().save(token, record, create=create)
+        if fire and self.when == "after":
+            self.armed = False
+            self.logout_everywhere("ada")
+        return written
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("rotate", [pytest.param(lambda s: s.login("ada"), id="login-again"),
+                                    pytest.param(lambda s: s.reset(), id="reset")])
+def test_logout_everywhere_ends_a_session_that_moves_to_a_new_token_meanwhile(
+        when: str, rotate: Callable[[Session], object]) -> None:
+    store = LogoutEverywhereDuringSave(when)
+    _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
+    store.armed = True
+    body, after = visit(wsgi_app(store, rotate), token)
+    who = wsgi_app(store, lambda session: session.user)
+    assert visit(who, after)[0] is None
+    assert visit(who, token)[0] is None
+    assert len(store) == 0
+
+
+def test_a_login_submitted_twice_leaves_the_first_logins_cookie() -> None:
+    store = MemoryStore()
+    _, anonymous = visit(wsgi_app(store, lambda session: session.data.update(cart=[1])))
+    first = _session_for(store, anonymous)
+    second = _session_for(store, anonymous)
+    assert first.data["cart"] == second.data["cart"] == [1]  # both loaded the old record
+    first.login("ada")
+    first.save()
+    second.login("ada")
+    second.save()  # its old record is gone: the first login moved it
+    assert len(store) == 1
+    assert _session_for(store, first.token).user == "ada"
+    cookies = cast(Cookies, second.cookies)
+    assert [value for value in cookies.set_cookie_headers()
+            if value.startswith("_session=")] == []  # the browser keeps the first's
