@@ -170,6 +170,7 @@ def test_a_record_that_is_not_express_sessions_reads_as_empty_and_is_replaced(
 @pytest.mark.parametrize(("record", "message"), [
     pytest.param(Record({"cookie": 1}), "the key 'cookie'", id="cookie-key"),
     pytest.param(Record({"user": "x"}, "ada"), "the key 'user'", id="user-key-and-login"),
+    pytest.param(Record({"user": "admin"}), "the key 'user'", id="a-string-user-key"),
     pytest.param(Record({"big": "x" * 70_000}), "over the store's limit of 65536",
                  id="size-cap"),
     pytest.param(Record({"n": float("nan")}), "is not JSON", id="not-json"),

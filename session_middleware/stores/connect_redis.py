@@ -149,7 +149,10 @@ class _ConnectFormat:
             raise SessionDataError(
                 "session.data has the key 'cookie', where express-session's record keeps "
                 "the session cookie's options; rename the key")
-        if record.user is not None and self.user_field in record.data:
+        # A string there would read back as a login that login() never made (no
+        # new token, no authentication): only another value, from Express, stays.
+        if self.user_field in record.data and (
+                record.user is not None or isinstance(record.data[self.user_field], str)):
             raise SessionDataError(
                 f"session.data has the key {self.user_field!r}, where express-session's "
                 "record keeps the user id of session.login(); rename the key, or give "
