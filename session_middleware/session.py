@@ -378,10 +378,19 @@ class SessionBase:
                 return None
         if self._token is None and state.record is None and not state.holds_anything():
             return None  # a lazy session with nothing to keep: no token minted
-        if (state.record is None and self._extra is not None
-                and self._extra.unsent is not None and self._extra.unsent == self._token):
+        if state.record is None and self._cookie_unsent():
             return None  # a token the browser never gets (cross-site): no record for it
         return state
+
+    def _cookie_unsent(self) -> bool:
+        """Whether the token was minted here and its cookie does not go out (the
+        browser withheld a cookie cross-site; a Secure cookie over plain http)."""
+        extra = self._extra
+        if extra is None:
+            return False
+        if self._token is None:  # a lazy session, its token not minted yet
+            return extra.deferred is not None and extra.deferred == (None, False)
+        return extra.unsent == self._token
 
     def save(self) -> None:
         """Bring a synchronous store up to date (the middlewares call this as the
