@@ -22,10 +22,12 @@ The rules:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import nodejson
 from .stores.base import AsyncStore, Record, Store, check_json
 
 __all__ = ["SessionData", "StoredState", "Writes"]
@@ -50,7 +52,7 @@ class SessionData(MutableMapping[str, Any]):
 
     def _used(self) -> dict[str, Any]:
         if self._loaded is None:
-            self._loaded = check_json(self._values, "session data")
+            self._loaded = _json_of(self._values)
         return self._values
 
     def __getitem__(self, key: str) -> Any:
@@ -76,7 +78,7 @@ class SessionData(MutableMapping[str, Any]):
 
     def changed(self) -> bool:
         """Whether the data changed since it was loaded (or last saved)."""
-        return self._loaded is not None and check_json(self._values, "session data") != self._loaded
+        return self._loaded is not None and _json_of(self._values) != self._loaded
 
     def as_dict(self) -> dict[str, Any]:
         """A copy of the data, to save."""
@@ -85,7 +87,16 @@ class SessionData(MutableMapping[str, Any]):
     def saved(self) -> None:
         """The data was saved: changes count from here (the app may still hold values)."""
         if self._loaded is not None:
-            self._loaded = check_json(self._values, "session data")
+            self._loaded = _json_of(self._values)
+
+
+def _json_of(values: dict[str, Any]) -> str:
+    """*values* as JSON text, to tell a change: at any depth, since a record that
+    Node wrote may nest deeper than Python's recursion limit."""
+    try:
+        return json.dumps(values, separators=(",", ":"))
+    except RecursionError:
+        return nodejson.dumps(values)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from cookie_middleware.asgi import CookiesMiddleware
 from session_middleware import SessionDataError, StoreUnavailableError, get_session
 from session_middleware.asgi import SessionMiddleware
 from session_middleware.express import express_cookie, is_express_sid, new_express_sid
+from session_middleware.stored import SessionData
 from session_middleware.stores import (
     AsyncConnectRedisStore,
     ConnectRedisStore,
@@ -165,6 +166,23 @@ def test_a_record_that_is_not_express_sessions_reads_as_empty_and_is_replaced(
     assert loaded is not None
     assert kind.run(store.save(SID, Record({"n": 2}, "ada"), create=False)) is True
     assert json.loads(kind.raw.get("sess:" + SID))["n"] == 2
+
+
+def test_a_record_nested_deeper_than_python_recurses_reads_changes_and_saves(
+        kind: Kind) -> None:
+    deep = "[" * 1500 + "]" * 1500  # JSON.stringify writes this
+    kind.raw.set("sess:" + SID, '{"cookie":{"originalMaxAge":null,"expires":null},'
+                                f'"prefs":{deep}}}')
+    store = kind.make()
+    record = kind.run(store.load(SID))
+    assert record is not None
+    session_data = SessionData(record.data)
+    assert session_data.get("prefs") is not None and not session_data.changed()
+    session_data["n"] = 1
+    assert session_data.changed()
+    record.data = session_data.as_dict()
+    assert kind.run(store.save(SID, record, create=False)) is True
+    assert kind.raw.get("sess:" + SID).endswith(f'"prefs":{deep},"n":1}}')
 
 
 @pytest.mark.parametrize(("record", "message"), [

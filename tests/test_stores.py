@@ -149,6 +149,9 @@ def test_logout_everywhere_ends_every_session_of_the_user(kind: Kind) -> None:
                  id="max-age-past-400-days"),
     pytest.param(b'{"data": {}, "user": null, "created": 1, "max_age": -5}',
                  id="max-age-negative"),
+    pytest.param(b'{"data": {"x": NaN}, "user": null, "created": 1}', id="nan"),
+    pytest.param(b'{"data": {"x": -Infinity}, "user": null, "created": 1}', id="infinity"),
+    pytest.param(b'{"data": {"x": 1e400}, "user": null, "created": 1}', id="past-a-double"),
 ])
 def test_a_record_that_is_not_ours_reads_as_empty_and_is_replaced(kind: Kind, raw: bytes) -> None:
     assert kind.raw is not None
