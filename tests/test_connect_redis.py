@@ -177,7 +177,8 @@ def test_a_record_nested_deeper_than_python_recurses_reads_changes_and_saves(
     record = kind.run(store.load(SID))
     assert record is not None
     session_data = SessionData(record.data)
-    assert session_data.get("prefs") is not None and not session_data.changed()
+    assert session_data.get("prefs") is not None
+    assert not session_data.changed()
     session_data["n"] = 1
     assert session_data.changed()
     record.data = session_data.as_dict()

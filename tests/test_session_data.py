@@ -638,7 +638,7 @@ def test_logout_everywhere_ends_a_session_that_moves_to_a_new_token_meanwhile(
     store = LogoutEverywhereDuringSave(when)
     _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
     store.armed = True
-    body, after = visit(wsgi_app(store, rotate), token)
+    _, after = visit(wsgi_app(store, rotate), token)
     who = wsgi_app(store, lambda session: session.user)
     assert visit(who, after)[0] is None
     assert visit(who, token)[0] is None
