@@ -489,3 +489,16 @@ def test_a_remembered_session_lives_its_own_lifetime_idle_on_redis(kind: Kind) -
     assert 5990 < client.ttl(store.user_key("ada")) <= 6000
     run(store.save(OTHER, Record({"a": 1}, "ada"), create=False))
     assert 5990 < client.ttl(store.user_key("ada")) <= 6000
+
+
+def test_a_full_memory_store_evicts_others_before_a_remembered_session() -> None:
+    clock = Clock()
+    store = MemoryStore(100, max_entries=2, clock=clock)
+    store.save(TOKEN, Record({}, "ada", max_age=10_000), create=True)  # the oldest
+    store.save(OTHER, Record({}, "bob"), create=True)
+    clock.now += 150  # OTHER has expired; TOKEN is remembered for 10,000 s
+    for index in range(2):
+        store.save(str(index) * 256, Record({"n": index}), create=True)
+    assert store.load(TOKEN) is not None  # evicted last, though least recently used
+    assert store.load("0" * 256) is None  # the least recently used of the others went
+    assert len(store) == 2

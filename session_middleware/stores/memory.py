@@ -15,6 +15,7 @@ from .base import (
     check_json,
     check_timeouts,
     encode_record,
+    idle_of,
     remaining,
     started,
 )
@@ -34,14 +35,16 @@ class MemoryStore:
     A record lives *idle_timeout* seconds from its last use (its own
     ``session.max_age`` when that is longer), and no longer than
     *absolute_timeout* seconds from the session's start when that is given.
-    Records ordered by last use are ordered by deadline too (all but those
-    remembered longer with ``session.max_age``): expiry pops from the front,
-    O(1) amortized per call, with no sweep, and a read checks its own deadline.
-    At most *max_entries* records are kept; beyond that the least recently used
-    goes (its session ends), so a flood of logins cannot grow the process
-    without bound. A record's data is kept as JSON text, as a shared store keeps
-    it, so a request never sees another's objects. Thread-safe; its calls never
-    block, so the ASGI middlewares use it as it is.
+    Records with the store's idle timeout, ordered by last use, are ordered by
+    deadline too: expiry pops from the front of that queue, O(1) amortized per
+    call, with no sweep. Records remembered longer (``session.max_age``) wait in
+    a queue of their own, so they hold up no other's expiry, and a read checks
+    its own deadline. At most *max_entries* records are kept; beyond that the
+    least recently used goes (its session ends), one remembered longer only when
+    no other is left, so a flood of logins cannot grow the process without
+    bound. A record's data is kept as JSON text, as a shared store keeps it, so
+    a request never sees another's objects. Thread-safe; its calls never block,
+    so the ASGI middlewares use it as it is.
     """
 
     blocking = False
@@ -60,8 +63,10 @@ class MemoryStore:
         self.max_entries = max_entries
         self.max_record_bytes = max_record_bytes
         self._clock = clock
-        # token -> (data as JSON, user, deadline, created, max_age), in the order of last use
+        # token -> (data as JSON, user, deadline, created, max_age), in the order of
+        # last use: the records with the store's idle timeout, and the rest.
         self._records: OrderedDict[str, _Entry] = OrderedDict()
+        self._remembered: OrderedDict[str, _Entry] = OrderedDict()
         self._by_user: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
@@ -70,18 +75,19 @@ class MemoryStore:
         now = self._clock()
         with self._lock:
             self._expire(now)
-            return sum(1 for entry in self._records.values() if entry[2] > now)
+            return sum(1 for queue in (self._records, self._remembered)
+                       for entry in queue.values() if entry[2] > now)
 
     def load(self, token: str) -> Record | None:
         """The record under *token* (its idle timeout restarts), or ``None``."""
         now = self._clock()
         with self._lock:
             self._expire(now)
-            entry = self._records.get(token)
-            if entry is None:
+            queue = self._queue_of(token)
+            if queue is None:
                 return None
-            data, user, deadline, created, max_age = entry
-            if deadline <= now:  # expired behind a record remembered longer
+            data, user, deadline, created, max_age = queue[token]
+            if deadline <= now:  # expired behind one remembered longer still
                 self._drop(token)
                 return None
             # The data alone is decoded: the rest this store wrote itself (a whole
@@ -92,8 +98,8 @@ class MemoryStore:
             if left <= 0:  # past the absolute timeout
                 self._drop(token)
                 return None
-            self._records[token] = (data, user, now + left, created, max_age)
-            self._records.move_to_end(token)
+            queue[token] = (data, user, now + left, created, max_age)
+            queue.move_to_end(token)
             return record
 
     def save(self, token: str, record: Record, *, create: bool) -> bool:
@@ -105,19 +111,22 @@ class MemoryStore:
         data = check_json(record.data, "session data")
         with self._lock:
             self._expire(now)
-            if (token in self._records) == create:
+            if (self._queue_of(token) is not None) == create:
                 return False
             left = remaining(record, self.idle_timeout, self.absolute_timeout, now)
             if left <= 0:
                 self._drop(token)
                 return False
             self._drop(token)
-            self._records[token] = (data, record.user, now + left,
-                                    cast(float, record.created), record.max_age)
+            queue = self._records if idle_of(record, self.idle_timeout) == self.idle_timeout \
+                else self._remembered
+            queue[token] = (data, record.user, now + left, cast(float, record.created),
+                            record.max_age)
             if record.user is not None:
                 self._by_user.setdefault(record.user, set()).add(token)
-            while len(self._records) > self.max_entries:
-                self._drop(next(iter(self._records)))  # the least recently used
+            while len(self._records) + len(self._remembered) > self.max_entries:
+                # The least recently used, one remembered longer only when no other is left.
+                self._drop(next(iter(self._records or self._remembered)))
             return True
 
     def destroy(self, token: str, user: str | None = None) -> bool:
@@ -133,13 +142,20 @@ class MemoryStore:
             now = self._clock()
             ended = 0
             for token in self._by_user.pop(user, set()):
-                entry = self._records.pop(token, None)
+                queue = self._queue_of(token)
+                entry = None if queue is None else queue.pop(token)
                 # One past its absolute timeout may wait behind a live one: not counted.
                 ended += entry is not None and entry[2] > now
             return ended
 
+    def _queue_of(self, token: str) -> OrderedDict[str, _Entry] | None:
+        if token in self._records:
+            return self._records
+        return self._remembered if token in self._remembered else None
+
     def _drop(self, token: str) -> bool:
-        entry = self._records.pop(token, None)
+        queue = self._queue_of(token)
+        entry = None if queue is None else queue.pop(token)
         if entry is not None and entry[1] is not None:
             tokens = self._by_user.get(entry[1])
             if tokens is not None:
@@ -149,11 +165,12 @@ class MemoryStore:
         return entry is not None
 
     def _expire(self, now: float) -> None:
-        # The front is the least recently used; an absolute timeout may have cut a
-        # later record's deadline shorter, and load() catches that one.
-        records = self._records
-        while records:
-            token, entry = next(iter(records.items()))
-            if entry[2] > now:  # its deadline
-                return
-            self._drop(token)
+        # Each front is its queue's least recently used; an absolute timeout (or,
+        # among those remembered longer, a shorter lifetime) may have cut a later
+        # record's deadline shorter, and load() catches that one.
+        for queue in (self._records, self._remembered):
+            while queue:
+                token, entry = next(iter(queue.items()))
+                if entry[2] > now:  # its deadline
+                    break
+                self._drop(token)
