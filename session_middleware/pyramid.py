@@ -33,7 +33,7 @@ TWEEN = "session_middleware.pyramid.session_tween_factory"
 
 Handler = Callable[[Any], Any]
 _PREFIX = "session_middleware."
-_FLAGS = ("rolling", "secure", "http_only")
+_FLAGS = ("rolling", "lazy", "secure", "http_only")
 _TEXTS = ("same_site", "domain", "path")
 
 
@@ -65,8 +65,9 @@ def session_settings(settings: Mapping[str, Any]) -> SessionSettings:
                              f"got {given['max_age']!r}") from None
     name = str(given.get("name", "_session"))
     rolling = bool(options.pop("rolling", True))
+    lazy = bool(options.pop("lazy", False))
     store = settings.get(_PREFIX + "store")  # a store object, given in Python
-    return SessionSettings(name, rolling=rolling, store=store, **options)
+    return SessionSettings(name, rolling=rolling, store=store, lazy=lazy, **options)
 
 
 def session_tween_factory(handler: Handler, registry: Any) -> Handler:

@@ -141,3 +141,20 @@ def test_a_store_given_in_python_keeps_the_data() -> None:
 def test_an_asyncio_store_is_refused() -> None:
     with pytest.raises(TypeError, match="a Pyramid app needs a synchronous store"):
         make_app({"session_middleware.store": AsyncMemoryStore()})
+
+
+def test_the_lazy_setting_writes_no_cookie_until_the_app_asks() -> None:
+    from session_middleware.stores import MemoryStore
+
+    def maybe(request: Any) -> Response:
+        session = get_session(request)
+        return Response(session.token[:4] if request.params.get("token") else "none")
+
+    settings = {"session_middleware.lazy": "true", "session_middleware.store": MemoryStore()}
+    with Configurator(settings=settings) as config:
+        config.include("session_middleware.pyramid")
+        config.add_route("home", "/")
+        config.add_view(maybe, route_name="home")
+        app = config.make_wsgi_app()
+    assert Request.blank("/").get_response(app).headers.getall("Set-Cookie") == []
+    assert len(Request.blank("/?token=1").get_response(app).headers.getall("Set-Cookie")) == 1

@@ -280,6 +280,8 @@ def test_a_login_tidies_away_the_users_expired_sessions(kind: Kind) -> None:
                  id="absolute-negative"),
     pytest.param({"idle_timeout": "60"},
                  "idle_timeout must be a positive number of seconds, got '60'", id="text"),
+    pytest.param({"idle_timeout": float("inf")},
+                 "idle_timeout must be a positive number of seconds, got inf", id="infinite"),
 ])
 def test_timeouts_are_checked(kind: Kind, options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=f"^{message}$"):
@@ -502,3 +504,11 @@ def test_a_full_memory_store_evicts_others_before_a_remembered_session() -> None
     assert store.load(TOKEN) is not None  # evicted last, though least recently used
     assert store.load("0" * 256) is None  # the least recently used of the others went
     assert len(store) == 2
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS, indirect=True)
+def test_a_token_that_names_a_users_set_reads_as_no_record(kind: Kind) -> None:
+    # A lax accept_token could let a client send "user:ada" as its token.
+    store = kind.make()
+    run(store.save(TOKEN, Record({}, "ada"), create=True))
+    assert run(store.load("user:ada")) is None

@@ -147,7 +147,8 @@ def check_timeouts(idle_timeout: float, absolute_timeout: float | None) -> None:
     for name, value in (("idle_timeout", idle_timeout), ("absolute_timeout", absolute_timeout)):
         if value is None and name == "absolute_timeout":
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+                or not math.isfinite(value)):
             raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
 
 

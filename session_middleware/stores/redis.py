@@ -67,6 +67,14 @@ _OUTAGES = (exceptions.ConnectionError, exceptions.TimeoutError, exceptions.Clus
             exceptions.ReadOnlyError)  # a replica during a failover
 
 
+def _no_record(error: exceptions.ResponseError) -> None:
+    """No record, for a key of another type (a user's set, named by a token that a
+    lax ``accept_token`` let through); any other command error passes on."""
+    if not str(error).startswith("WRONGTYPE"):
+        raise error
+    return None
+
+
 def _unavailable(what: str, error: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(f"the session store could not {what}: {error}")
 
@@ -194,6 +202,8 @@ class RedisStore(_RedisConfig):
             raw = self.client.get(self.prefix + token)
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
+        except exceptions.ResponseError as error:
+            return _no_record(error)  # a token naming a user's set
         record, then = self._read(raw)
         if then == "expire":
             self.destroy(token)
@@ -271,6 +281,8 @@ class AsyncRedisStore(_RedisConfig):
             raw = await self.client.get(self.prefix + token)
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
+        except exceptions.ResponseError as error:
+            return _no_record(error)
         record, then = self._read(raw)
         if then == "expire":
             await self.destroy(token)
