@@ -67,12 +67,11 @@ _OUTAGES = (exceptions.ConnectionError, exceptions.TimeoutError, exceptions.Clus
             exceptions.ReadOnlyError)  # a replica during a failover
 
 
-def _no_record(error: exceptions.ResponseError) -> None:
-    """No record, for a key of another type (a user's set, named by a token that a
-    lax ``accept_token`` let through); any other command error passes on."""
+def _pass_on_unless_wrong_type(error: exceptions.ResponseError) -> None:
+    """Raise *error* unless it says the key holds another type (a user's set, named
+    by a token that a lax ``accept_token`` let through): that is no record."""
     if not str(error).startswith("WRONGTYPE"):
         raise error
-    return None
 
 
 def _unavailable(what: str, error: Exception) -> StoreUnavailableError:
@@ -202,8 +201,9 @@ class RedisStore(_RedisConfig):
             raw = self.client.get(self.prefix + token)
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
-        except exceptions.ResponseError as error:
-            return _no_record(error)  # a token naming a user's set
+        except exceptions.ResponseError as error:  # a token naming a user's set
+            _pass_on_unless_wrong_type(error)
+            return None
         record, then = self._read(raw)
         if then == "expire":
             self.destroy(token)
@@ -282,7 +282,8 @@ class AsyncRedisStore(_RedisConfig):
         except _OUTAGES as error:
             raise _unavailable("load a session", error) from error
         except exceptions.ResponseError as error:
-            return _no_record(error)
+            _pass_on_unless_wrong_type(error)
+            return None
         record, then = self._read(raw)
         if then == "expire":
             await self.destroy(token)
