@@ -660,3 +660,24 @@ def test_a_login_submitted_twice_leaves_the_first_logins_cookie() -> None:
     cookies = cast(Cookies, second.cookies)
     assert [value for value in cookies.set_cookie_headers()
             if value.startswith("_session=")] == []  # the browser keeps the first's
+
+
+@pytest.mark.parametrize("save_again", [pytest.param(True, id="saved-again"),
+                                        pytest.param(False, id="not-saved-again")])
+def test_a_change_after_the_response_starts_needs_a_save_of_its_own(save_again: bool) -> None:
+    store = MemoryStore()
+
+    def view(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        session = get_session(environ)
+        session.data["a"] = 1
+        start_response("200 OK", [("Content-Type", "text/plain")])  # saved here
+        session.data["b"] = 2  # while the body is sent
+        if save_again:
+            session.save()
+        return [b"ok"]
+
+    app = Cookies.middleware(Session.middleware(view, store=store))
+    cookie = Request.blank("/").get_response(app).headers["Set-Cookie"].split(";")[0]
+    token = cookie.split("=", 1)[1]
+    expected = {"a": 1, "b": 2} if save_again else {"a": 1}
+    assert dict(_session_for(store, token).data) == expected
