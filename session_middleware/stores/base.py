@@ -155,7 +155,7 @@ def check_timeouts(idle_timeout: float, absolute_timeout: float | None) -> None:
 def idle_of(record: Record, idle_timeout: float) -> float:
     """*record*'s idle timeout: the store's, or the session's own cookie lifetime
     (``session.max_age``, "remember me") when that is longer, so that a
-    remembered session outlives neither its cookie nor its promise."""
+    remembered session does not end before its cookie does."""
     return idle_timeout if record.max_age is None else max(idle_timeout, record.max_age)
 
 
