@@ -101,21 +101,24 @@ def test_session_store_benchmark_runs_every_row_on_its_own_redis() -> None:
     assert result.returncode == 0, result.stderr
     rows = {cells(line)[0]: cells(line)[1:] for line in result.stdout.splitlines()
             if line.startswith("| ") and not line.startswith("| request")}
-    for label, (best, ratio, _) in rows.items():
+    for label, (best, ratio, over, _) in rows.items():
         assert re.fullmatch(r"\d+\.\d us", best), label
         assert re.fullmatch(r"x\d+\.\d\d", ratio), label
-    commands = {label: row[2] for label, row in rows.items()}
+        assert re.fullmatch(r"[+-]\d+\.\d us", over), label
+    commands = {label: row[3] for label, row in rows.items()}
     # An unchanged session: one GET on Redis, nothing on the memory store.
     assert commands == {
         "one redis-py GET": "get 1",
         "hand-written floor, WSGI (cookie, GET, json.loads)": "get 1",
         "this project, WSGI, RedisStore": "get 1",
+        "this project, WSGI, RedisStore, rolling=False (no Set-Cookie)": "get 1",
         "this project, WSGI, MemoryStore": "none",
         "Flask-Session, Redis interface": "get 1, set 1",
         "Django cached sessions, django-redis": "get 1",
         "one redis.asyncio GET": "get 1",
         "hand-written floor, ASGI": "get 1",
         "this project, ASGI, RedisStore (asyncio)": "get 1",
+        "this project, ASGI, RedisStore (asyncio), rolling=False": "get 1",
         "this project, ASGI, MemoryStore": "none",
         "starsessions, Redis store (Starlette)": "get 1, set 1",
     }

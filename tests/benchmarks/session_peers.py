@@ -157,7 +157,7 @@ def floor_rows(url: str) -> tuple[Row, Row]:
 
 # This project.
 
-def ours_wsgi(label: str, store: Any) -> Row:
+def ours_wsgi(label: str, store: Any, **options: Any) -> Row:
     from cookie_middleware import Cookies
     from session_middleware import Session, get_session
 
@@ -168,10 +168,11 @@ def ours_wsgi(label: str, store: Any) -> Row:
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [str(session.user).encode()]
 
-    return wsgi_row(label, Cookies.middleware(Session.middleware(app, store=store)), "_session")
+    return wsgi_row(label, Cookies.middleware(Session.middleware(app, store=store, **options)),
+                    "_session")
 
 
-async def ours_asgi(label: str, store: Any) -> Row:
+async def ours_asgi(label: str, store: Any, **options: Any) -> Row:
     from cookie_middleware.asgi import CookiesMiddleware
     from session_middleware import get_session
     from session_middleware.asgi import SessionMiddleware
@@ -185,8 +186,8 @@ async def ours_asgi(label: str, store: Any) -> Row:
                     "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": str(session.user).encode()})
 
-    return await asgi_row(label, CookiesMiddleware(SessionMiddleware(app, store=store)),
-                          "_session")
+    return await asgi_row(label, CookiesMiddleware(SessionMiddleware(app, store=store,
+                                                                      **options)), "_session")
 
 
 # The peers, each on its own Redis interface, configured as its docs show.

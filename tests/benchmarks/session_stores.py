@@ -86,12 +86,16 @@ def build_rows(url: str, loop: asyncio.AbstractEventLoop) -> list[Row]:
     return [
         unit, floor,
         ours_wsgi("this project, WSGI, RedisStore", RedisStore(redis.Redis.from_url(url))),
+        ours_wsgi("this project, WSGI, RedisStore, rolling=False (no Set-Cookie)",
+                  RedisStore(redis.Redis.from_url(url)), rolling=False),
         ours_wsgi("this project, WSGI, MemoryStore", MemoryStore()),
         flask_session_row(url),
         django_row(url),
         asyncio_unit, asyncio_floor,
         run(ours_asgi("this project, ASGI, RedisStore (asyncio)",
                       RedisStore(redis.asyncio.Redis.from_url(url)))),
+        run(ours_asgi("this project, ASGI, RedisStore (asyncio), rolling=False",
+                      RedisStore(redis.asyncio.Redis.from_url(url)), rolling=False)),
         run(ours_asgi("this project, ASGI, MemoryStore", MemoryStore())),
         run(starsessions_row(url)),
     ]
@@ -144,12 +148,14 @@ def commands_per_request(row: Row, url: str, loop: asyncio.AbstractEventLoop,
 
 
 def measure(rows: list[Row], units: dict[bool, Row], rounds: int, requests: int,
-            loop: asyncio.AbstractEventLoop) -> dict[str, tuple[float, float]]:
-    """For each row, the best microseconds per request and the median ratio to
-    one ``GET`` of its kind, timed in alternating slices."""
+            loop: asyncio.AbstractEventLoop) -> dict[str, tuple[float, float, float]]:
+    """For each row, the best microseconds per request, and the medians of its
+    ratio to one ``GET`` of its kind and of its microseconds over that ``GET``,
+    timed in alternating slices."""
     per_slice = max(1, requests // SLICES)
     best: dict[str, float] = {row.label: float("inf") for row in rows}
     ratios: dict[str, list[float]] = {row.label: [] for row in rows}
+    over: dict[str, list[float]] = {row.label: [] for row in rows}
     gc.collect()
     for number in range(rounds):
         for row in rows if number % 2 == 0 else rows[::-1]:
@@ -159,7 +165,9 @@ def measure(rows: list[Row], units: dict[bool, Row], rounds: int, requests: int,
                 mine += repeat(row, per_slice, loop)
             best[row.label] = min(best[row.label], mine / (per_slice * SLICES) * 1e6)
             ratios[row.label].append(mine / theirs)
-    return {label: (best[label], statistics.median(ratios[label])) for label in best}
+            over[row.label].append((mine - theirs) / (per_slice * SLICES) * 1e6)
+    return {label: (best[label], statistics.median(ratios[label]),
+                    statistics.median(over[label])) for label in best}
 
 
 def session_table(rounds: int, requests: int) -> list[str]:
@@ -180,9 +188,10 @@ def session_table(rounds: int, requests: int) -> list[str]:
     finally:
         loop.close()
     lines = table(["request that reads the user id", "us per request (best)",
-                   "x one GET of its kind (median)", "Redis commands per request"],
+                   "x one GET of its kind (median)", "us over that GET (median)",
+                   "Redis commands per request"],
                   [[row.label, f"{timings[row.label][0]:.1f} us",
-                    f"x{timings[row.label][1]:.2f}",
+                    f"x{timings[row.label][1]:.2f}", f"{timings[row.label][2]:+.1f} us",
                     ", ".join(f"{name} {count:g}" for name, count in
                               sorted(commands[row.label].items())) or "none"]
                    for row in rows])
