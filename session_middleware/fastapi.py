@@ -16,7 +16,10 @@
         return {"token": session.reset()}
 
 It works in HTTP and WebSocket endpoints and in other dependencies, and needs
-both ASGI middlewares on the app.
+both ASGI middlewares on the app. With an asyncio store (``store=`` on the
+middleware), use the session's data, ``user``, ``login``, ``logout`` and
+``reset`` in an ``async def`` endpoint, after ``await session.load()``: a
+plain ``def`` endpoint cannot await it, and they raise ``SessionNotLoadedError``.
 """
 
 from __future__ import annotations

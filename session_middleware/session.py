@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from cookie_middleware import InsecureCookieError
+from cookie_middleware import HeadersSentError, InsecureCookieError
 from cookie_middleware.deprecation import moved
 
 from .access import CookieAccess, SigningCookieAccess, check_cookies
@@ -361,11 +361,15 @@ class SessionBase:
         so that a remembered lifetime (``max_age``) is never rolled back to the
         default; one that was read rolls with its own. Returns what to save."""
         state = self._stored
-        if not self._new and self._token is not None:
+        extra = self._more()
+        if not self._new and self._token is not None and not extra.settled:
+            # The cookie is decided once, at the first save: a later one (a change
+            # made after the response started) finds the headers gone.
             if state is None or not state.loaded:
                 self._withdraw(required=False)
             elif state.max_age is not None and self.rolling:
                 self._write_quietly(self._token)
+        extra.settled = True
         if state is None or not state.loaded:
             return None
         if state.origin is not None and state.record is None and state.holds_anything():
@@ -374,7 +378,7 @@ class SessionBase:
             # ended token never comes back and no two browsers share one.
             try:
                 self.reset()
-            except InsecureCookieError:
+            except (InsecureCookieError, HeadersSentError):  # no new token can go out
                 return None
         if self._token is None and state.record is None and not state.holds_anything():
             return None  # a lazy session with nothing to keep: no token minted
@@ -434,9 +438,10 @@ if not TYPE_CHECKING:  # the old spelling, for one release
 class _PerRequest:
     """What one request changed of a session's cookie (made only when it does)."""
 
-    __slots__ = ("deferred", "rolling", "unsent")
+    __slots__ = ("deferred", "rolling", "settled", "unsent")
 
     def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
         self.deferred = deferred  # a lazy session's (sent token or None, write?)
         self.rolling: bool | None = None
         self.unsent: str | None = None  # a token minted here whose cookie is not written
+        self.settled = False  # whether the first save decided the cookie

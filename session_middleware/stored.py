@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import nodejson
+from .errors import SessionDataError
 from .stores.base import AsyncStore, Record, Store, check_json
 
 __all__ = ["SessionData", "StoredState", "Writes"]
@@ -97,6 +98,8 @@ def _json_of(values: dict[str, Any]) -> str:
         return json.dumps(values, separators=(",", ":"))
     except RecursionError:
         return nodejson.dumps(values)
+    except (TypeError, ValueError) as error:  # a value changed in place into no JSON
+        raise SessionDataError(f"session data must be JSON values: {error}") from None
 
 
 @dataclass

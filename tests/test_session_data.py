@@ -681,3 +681,35 @@ def test_a_change_after_the_response_starts_needs_a_save_of_its_own(save_again: 
     token = cookie.split("=", 1)[1]
     expected = {"a": 1, "b": 2} if save_again else {"a": 1}
     assert dict(_session_for(store, token).data) == expected
+
+
+def test_a_value_changed_in_place_into_no_json_fails_with_session_data_error() -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(cart=[])))
+    session = _session_for(store, token)
+    session.data["cart"].append({1, 2})  # a set, inside a value the app reached
+    with pytest.raises(SessionDataError, match="session data must be JSON values"):
+        session.save()
+
+
+def test_a_late_save_of_a_remembered_session_writes_no_cookie() -> None:
+    store = MemoryStore()
+
+    def remember(session: Session) -> object:
+        session.max_age = 30 * 24 * 3600
+        return None
+
+    _, token = visit(wsgi_app(store, remember))
+
+    def view(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        session = get_session(environ)
+        session.data["n"] = 1
+        start_response("200 OK", [("Content-Type", "text/plain")])  # saved, cookie rolled
+        session.data["n"] = 2
+        session.save()  # the headers are gone: the data alone is written
+        return [b"ok"]
+
+    app = Cookies.middleware(Session.middleware(view, store=store))
+    response = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
+    assert len(response.headers.getall("Set-Cookie")) == 1
+    assert _session_for(store, token).data["n"] == 2

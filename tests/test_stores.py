@@ -512,3 +512,24 @@ def test_a_token_that_names_a_users_set_reads_as_no_record(kind: Kind) -> None:
     store = kind.make()
     run(store.save(TOKEN, Record({}, "ada"), create=True))
     assert run(store.load("user:ada")) is None
+
+
+@pytest.mark.parametrize("asyncio_client", [pytest.param(False, id="sync"),
+                                            pytest.param(True, id="asyncio")])
+def test_bytes_no_store_wrote_read_as_empty_with_decoded_responses(
+        redis_url: str, asyncio_client: bool) -> None:
+    import redis
+    import redis.asyncio
+
+    from session_middleware.stores import RedisStore
+
+    raw = redis.Redis.from_url(redis_url)
+    raw.flushdb()
+    raw.set("session:" + TOKEN, b"\xff\xfe not utf-8")
+    client: Any = (redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
+                   if asyncio_client else redis.Redis.from_url(redis_url, decode_responses=True))
+    record = run(RedisStore(client).load(TOKEN))
+    assert (record.data, record.user) == ({}, None)
+    if asyncio_client:
+        run(client.aclose())
+    raw.close()

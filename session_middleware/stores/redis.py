@@ -204,6 +204,8 @@ class RedisStore(_RedisConfig):
         except exceptions.ResponseError as error:  # a token naming a user's set
             _pass_on_unless_wrong_type(error)
             return None
+        except UnicodeDecodeError:  # decode_responses=True, and bytes no store wrote
+            return Record()
         record, then = self._read(raw)
         if then == "expire":
             self.destroy(token)
@@ -284,6 +286,8 @@ class AsyncRedisStore(_RedisConfig):
         except exceptions.ResponseError as error:
             _pass_on_unless_wrong_type(error)
             return None
+        except UnicodeDecodeError:
+            return Record()
         record, then = self._read(raw)
         if then == "expire":
             await self.destroy(token)
