@@ -317,3 +317,31 @@ def test_a_blocking_client_is_refused_under_asgi(redis_client: Any) -> None:
     with pytest.raises(TypeError, match="blocking"):
         SessionMiddleware(lambda scope, receive, send: None,
                           store=ConnectRedisStore(redis_client, cookie=COOKIE))
+
+
+@pytest.mark.parametrize("kind", ["redis", "cluster"], indirect=True)
+def test_logout_everywhere_ends_a_session_rotating_during_its_scan(kind: Kind) -> None:
+    store = kind.make()
+    kind.run(store.save(SID, Record({}, "ada"), create=True))
+    real = kind.client
+
+    class RotationMeanwhile:
+        """The client, with a login (or reset) landing whole during the first scan."""
+
+        landed = False
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def scan_iter(self, **options: Any) -> Any:
+            keys = list(real.scan_iter(**options))
+            if not self.landed:
+                self.landed = True
+                rotated = ConnectRedisStore(real, cookie=COOKIE)
+                rotated.save(OTHER, Record({}, "ada"), create=True)
+                rotated.destroy(SID)
+            return iter(keys)
+
+    store.client = RotationMeanwhile()
+    store.logout_everywhere("ada")
+    assert kind.raw.get("sess:" + OTHER) is None  # the rotated session is ended too

@@ -294,7 +294,7 @@ def test_a_float_idle_timeout_reads_and_writes(kind: Kind) -> None:
     assert run(store.load(TOKEN)).data == {"a": 1}
 
 
-def test_a_login_during_logout_everywhere_stays_listed(redis_url: str) -> None:
+def test_a_login_during_logout_everywhere_is_ended_too(redis_url: str) -> None:
     import redis
 
     from session_middleware.stores import RedisStore
@@ -305,21 +305,25 @@ def test_a_login_during_logout_everywhere_stays_listed(redis_url: str) -> None:
     store.save(TOKEN, Record({}, "ada"), create=True)
 
     class LoginMeanwhile:
-        """The client, with a login landing right after SMEMBERS."""
+        """The client, with a login landing right after the first SMEMBERS."""
+
+        landed = False
 
         def __getattr__(self, name: str) -> Any:
             return getattr(client, name)
 
         def smembers(self, key: str) -> Any:
             members = client.smembers(key)
-            RedisStore(client).save(OTHER, Record({}, "ada"), create=True)
+            if not self.landed:
+                self.landed = True
+                RedisStore(client).save(OTHER, Record({}, "ada"), create=True)
             return members
 
     store.client = LoginMeanwhile()
-    assert store.logout_everywhere("ada") == 1
+    assert store.logout_everywhere("ada") == 2  # the set is read again: OTHER is there
     store.client = client
-    assert store.logout_everywhere("ada") == 1  # the login meanwhile: still reachable
     assert store.load(OTHER) is None
+    assert store.logout_everywhere("ada") == 0
     client.close()
 
 
@@ -533,3 +537,42 @@ def test_bytes_no_store_wrote_read_as_empty_with_decoded_responses(
     if asyncio_client:
         run(client.aclose())
     raw.close()
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS, indirect=True)
+def test_logout_everywhere_ends_a_session_rotating_across_its_rounds(kind: Kind) -> None:
+    """A login or reset that writes its new record after logout_everywhere read the
+    set, and destroys the old one before logout_everywhere got to it."""
+    from session_middleware.stores import RedisStore
+
+    store = kind.make()
+    run(store.save(TOKEN, Record({}, "ada"), create=True))
+    client = kind.raw.__self__  # type: ignore[union-attr]
+    real = store.client
+
+    class RotationMeanwhile:
+        landed = False
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def rotate(self) -> None:
+            if not self.landed:  # the rotation, whole, right after the first read
+                self.landed = True
+                RedisStore(client).save(OTHER, Record({}, "ada"), create=True)
+                RedisStore(client).destroy(TOKEN, "ada")
+
+        def smembers(self, key: str) -> Any:
+            members = real.smembers(key)
+            if inspect.isawaitable(members):
+                async def read_then_rotate() -> Any:
+                    result = await members
+                    self.rotate()
+                    return result
+                return read_then_rotate()
+            self.rotate()
+            return members
+
+    store.client = RotationMeanwhile()
+    run(store.logout_everywhere("ada"))
+    assert client.get(store.key(OTHER)) is None  # the rotated session is ended too

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["AsyncConnectRedisStore", "ConnectRedisStore"]
 
 _SCAN_COUNT = 500
+# At most so many scans of logout_everywhere (at least two when there was anything).
+_MOST_SCANS = 8
 
 
 def _seconds_until(milliseconds: float) -> float:
@@ -281,19 +283,32 @@ class ConnectRedisStore(_ConnectFormat):
             return bool(self.client.delete(self.prefix + token))
 
     def logout_everywhere(self, user: str) -> int:
-        """End every session whose user field is *user*, Express's logins too
-        (a scan of the prefix); returns how many."""
+        """End every session whose user field is *user*, Express's logins too;
+        returns how many.
+
+        It scans the prefix, and scans again until a scan after the first ends
+        nothing: a session that moved to a new token during a scan (a login, a
+        reset) is found under it, or finds its old record gone and ends itself."""
         ended = 0
         with unavailable_on_outage("end a user's sessions"):
-            keys = list(self.client.scan_iter(match=_glob_escaped(self.prefix) + "*",
-                                              count=_SCAN_COUNT))
-            for start in range(0, len(keys), _SCAN_COUNT):
-                batch = keys[start:start + _SCAN_COUNT]
-                pipeline = self.client.pipeline(transaction=False)
-                for key in batch:
-                    pipeline.get(key)
-                for key in self._users_among(batch, pipeline.execute(), user):
-                    ended += int(self.client.delete(key_text(key)))
+            for number in range(_MOST_SCANS):
+                more = self._end_scan(user)
+                ended += more
+                if number and not more:
+                    break
+        return ended
+
+    def _end_scan(self, user: str) -> int:
+        keys = list(self.client.scan_iter(match=_glob_escaped(self.prefix) + "*",
+                                          count=_SCAN_COUNT))
+        ended = 0
+        for start in range(0, len(keys), _SCAN_COUNT):
+            batch = keys[start:start + _SCAN_COUNT]
+            pipeline = self.client.pipeline(transaction=False)
+            for key in batch:
+                pipeline.get(key)
+            for key in self._users_among(batch, pipeline.execute(), user):
+                ended += int(self.client.delete(key_text(key)))
         return ended
 
 
@@ -336,13 +351,22 @@ class AsyncConnectRedisStore(_ConnectFormat):
         """As :meth:`ConnectRedisStore.logout_everywhere`."""
         ended = 0
         with unavailable_on_outage("end a user's sessions"):
-            keys = [key async for key in self.client.scan_iter(
-                match=_glob_escaped(self.prefix) + "*", count=_SCAN_COUNT)]
-            for start in range(0, len(keys), _SCAN_COUNT):
-                batch = keys[start:start + _SCAN_COUNT]
-                pipeline = self.client.pipeline(transaction=False)
-                for key in batch:
-                    pipeline.get(key)
-                for key in self._users_among(batch, await pipeline.execute(), user):
-                    ended += int(await self.client.delete(key_text(key)))
+            for number in range(_MOST_SCANS):
+                more = await self._end_scan(user)
+                ended += more
+                if number and not more:
+                    break
+        return ended
+
+    async def _end_scan(self, user: str) -> int:
+        keys = [key async for key in self.client.scan_iter(
+            match=_glob_escaped(self.prefix) + "*", count=_SCAN_COUNT)]
+        ended = 0
+        for start in range(0, len(keys), _SCAN_COUNT):
+            batch = keys[start:start + _SCAN_COUNT]
+            pipeline = self.client.pipeline(transaction=False)
+            for key in batch:
+                pipeline.get(key)
+            for key in self._users_among(batch, await pipeline.execute(), user):
+                ended += int(await self.client.delete(key_text(key)))
         return ended

@@ -47,6 +47,9 @@ __all__ = ["AsyncRedisStore", "RedisStore"]
 
 T = TypeVar("T")
 
+# At most so many rounds of logout_everywhere (each reads the user's set once).
+_MOST_ROUNDS = 8
+
 # A record read more than this part of its idle timeout after its last write is written again.
 _REFRESH_AFTER = 0.1
 
@@ -128,6 +131,14 @@ class _RedisConfig:
                 and now - last > idle_of(record, self.idle_timeout) * _REFRESH_AFTER):
             return record, "refresh"
         return record, "keep"
+
+    def _ending(self, pipeline: Any, user: str, tokens: list[str]) -> Any:
+        """Queue on *pipeline* the end of *tokens*' records, then their removal
+        from *user*'s set (only these: a login meanwhile keeps its place)."""
+        for token in tokens:
+            pipeline.delete(self.key(token))
+        pipeline.srem(self.user_key(user), *tokens)
+        return pipeline
 
     def _renewing(self, pipeline: Any, user: str, token: str, lifetime: int) -> Any:
         """Queue on *pipeline* the renewal of *token*'s place in *user*'s set."""
@@ -264,13 +275,24 @@ class RedisStore(_RedisConfig):
         return existed
 
     def logout_everywhere(self, user: str) -> int:
-        """End every session of *user*; returns how many were still alive."""
+        """End every session of *user*; returns how many were still alive.
+
+        The set is read again after each round of deletes, until it shows no
+        token not yet ended: a session that moved to a new token meanwhile (a
+        login, a reset) is listed under it by then, or finds its old record gone
+        and ends itself."""
+        ended, handled = 0, set[str]()
         with unavailable_on_outage("end a user's sessions"):
-            tokens = list(self.client.smembers(self.user_key(user)))
-            ended = sum(int(self.client.delete(self.key(key_text(token)))) for token in tokens)
-            if tokens:  # only these: a login meanwhile keeps its place in the set
-                self.client.srem(self.user_key(user), *tokens)
+            for _ in range(_MOST_ROUNDS):
+                members = self.client.smembers(self.user_key(user))
+                tokens = [key_text(m) for m in members if key_text(m) not in handled]
+                if not tokens:
+                    break
+                ended += sum(self._ending(self.client.pipeline(transaction=False),
+                                          user, tokens).execute()[:-1])
+                handled.update(tokens)
         return ended
+
 
 
 class AsyncRedisStore(_RedisConfig):
@@ -344,13 +366,16 @@ class AsyncRedisStore(_RedisConfig):
 
     async def logout_everywhere(self, user: str) -> int:
         """As :meth:`RedisStore.logout_everywhere`."""
+        ended, handled = 0, set[str]()
         with unavailable_on_outage("end a user's sessions"):
-            tokens = list(await _awaited(self.client.smembers(self.user_key(user))))
-            ended = 0
-            for token in tokens:
-                ended += int(await self.client.delete(self.key(key_text(token))))
-            if tokens:  # only these: a login meanwhile keeps its place in the set
-                await self.client.srem(self.user_key(user), *tokens)
+            for _ in range(_MOST_ROUNDS):
+                members = await _awaited(self.client.smembers(self.user_key(user)))
+                tokens = [key_text(m) for m in members if key_text(m) not in handled]
+                if not tokens:
+                    break
+                pipeline = self._ending(self.client.pipeline(transaction=False), user, tokens)
+                ended += sum((await pipeline.execute())[:-1])
+                handled.update(tokens)
         return ended
 
 
