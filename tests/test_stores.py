@@ -576,3 +576,26 @@ def test_logout_everywhere_ends_a_session_rotating_across_its_rounds(kind: Kind)
     store.client = RotationMeanwhile()
     run(store.logout_everywhere("ada"))
     assert client.get(store.key(OTHER)) is None  # the rotated session is ended too
+
+
+def test_a_memory_store_full_of_remembered_sessions_still_takes_a_login() -> None:
+    clock = Clock()
+    store = MemoryStore(100, max_entries=3, clock=clock)
+    for index in range(3):
+        store.save(str(index) * 256, Record({}, "ada", max_age=10_000), create=True)
+    assert store.save(TOKEN, Record({}, "bob"), create=True) is True
+    assert store.load(TOKEN) is not None  # never the record just written
+    assert store.load("0" * 256) is None  # the one nearest its deadline went
+    assert len(store) == 3
+
+
+def test_a_shorter_remembered_session_expires_behind_a_longer_one() -> None:
+    clock = Clock()
+    store = MemoryStore(100, max_entries=2, clock=clock)
+    store.save(TOKEN, Record({}, "ada", max_age=10_000), create=True)  # used first
+    store.save(OTHER, Record({}, "ada", max_age=500), create=True)
+    clock.now += 600  # OTHER has expired, TOKEN has not
+    store.save("n" * 256, Record({}, "bob"), create=True)  # the store is full again
+    assert store.load(TOKEN) is not None
+    assert store.load(OTHER) is None
+    assert len(store) == 2

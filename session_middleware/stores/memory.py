@@ -1,11 +1,11 @@
-"""``MemoryStore``: session records in the process, bounded, expiring in O(1)."""
+"""``MemoryStore``: session records in the process, bounded, expiring by themselves."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import cast
 
@@ -15,7 +15,6 @@ from .base import (
     check_json,
     check_timeouts,
     encode_record,
-    idle_of,
     remaining,
     started,
 )
@@ -35,16 +34,14 @@ class MemoryStore:
     A record lives *idle_timeout* seconds from its last use (its own
     ``session.max_age`` when that is longer), and no longer than
     *absolute_timeout* seconds from the session's start when that is given.
-    Records with the store's idle timeout, ordered by last use, are ordered by
-    deadline too: expiry pops from the front of that queue, O(1) amortized per
-    call, with no sweep. Records remembered longer (``session.max_age``) wait in
-    a queue of their own, so they hold up no other's expiry, and a read checks
-    its own deadline. At most *max_entries* records are kept; beyond that the
-    least recently used goes (its session ends), one remembered longer only when
-    no other is left, so a flood of logins cannot grow the process without
-    bound. A record's data is kept as JSON text, as a shared store keeps it, so
-    a request never sees another's objects. Thread-safe; its calls never block,
-    so the ASGI middlewares use it as it is.
+    Deadlines wait in a heap: expiry pops those that passed, O(log n) a record,
+    with no sweep. At most *max_entries* records are kept; beyond that the one
+    nearest its deadline goes (its session ends): among records with the store's
+    idle timeout, the least recently used, and a session remembered longer only
+    after them; never the one just written. So a flood of logins cannot grow
+    the process without bound. A record's data is kept as JSON text, as a shared
+    store keeps it, so a request never sees another's objects. Thread-safe; its
+    calls never block, so the ASGI middlewares use it as it is.
     """
 
     blocking = False
@@ -63,33 +60,29 @@ class MemoryStore:
         self.max_entries = max_entries
         self.max_record_bytes = max_record_bytes
         self._clock = clock
-        # token -> (data as JSON, user, deadline, created, max_age), in the order of
-        # last use: the records with the store's idle timeout, and the rest.
-        self._records: OrderedDict[str, _Entry] = OrderedDict()
-        self._remembered: OrderedDict[str, _Entry] = OrderedDict()
+        # token -> (data as JSON, user, deadline, created, max_age)
+        self._records: dict[str, _Entry] = {}
+        # (deadline, token), a heap; an item whose record has moved its deadline
+        # on (or gone) is stale and skipped.
+        self._deadlines: list[tuple[float, str]] = []
         self._by_user: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        """How many sessions are alive: O(n), for tests and monitoring."""
-        now = self._clock()
+        """How many sessions are alive."""
         with self._lock:
-            self._expire(now)
-            return sum(1 for queue in (self._records, self._remembered)
-                       for entry in queue.values() if entry[2] > now)
+            self._expire(self._clock())
+            return len(self._records)
 
     def load(self, token: str) -> Record | None:
         """The record under *token* (its idle timeout restarts), or ``None``."""
         now = self._clock()
         with self._lock:
             self._expire(now)
-            queue = self._queue_of(token)
-            if queue is None:
+            entry = self._records.get(token)
+            if entry is None:
                 return None
-            data, user, deadline, created, max_age = queue[token]
-            if deadline <= now:  # expired behind one remembered longer still
-                self._drop(token)
-                return None
+            data, user, _, created, max_age = entry
             # The data alone is decoded: the rest this store wrote itself (a whole
             # record's JSON, checked, cost 1 us more per read, measured).
             # Most sessions hold a user and no data: "{}" needs no parser (0.9 us, measured).
@@ -98,8 +91,7 @@ class MemoryStore:
             if left <= 0:  # past the absolute timeout
                 self._drop(token)
                 return None
-            queue[token] = (data, user, now + left, created, max_age)
-            queue.move_to_end(token)
+            self._keep(token, (data, user, now + left, created, max_age))
             return record
 
     def save(self, token: str, record: Record, *, create: bool) -> bool:
@@ -111,22 +103,18 @@ class MemoryStore:
         data = check_json(record.data, "session data")
         with self._lock:
             self._expire(now)
-            if (self._queue_of(token) is not None) == create:
+            if (token in self._records) == create:
                 return False
             left = remaining(record, self.idle_timeout, self.absolute_timeout, now)
             if left <= 0:
                 self._drop(token)
                 return False
             self._drop(token)
-            queue = self._records if idle_of(record, self.idle_timeout) == self.idle_timeout \
-                else self._remembered
-            queue[token] = (data, record.user, now + left, cast(float, record.created),
-                            record.max_age)
+            self._keep(token, (data, record.user, now + left, cast(float, record.created),
+                               record.max_age))
             if record.user is not None:
                 self._by_user.setdefault(record.user, set()).add(token)
-            while len(self._records) + len(self._remembered) > self.max_entries:
-                # The least recently used, one remembered longer only when no other is left.
-                self._drop(next(iter(self._records or self._remembered)))
+            self._evict(keep=token)
             return True
 
     def destroy(self, token: str, user: str | None = None) -> bool:
@@ -139,23 +127,19 @@ class MemoryStore:
         """End every session of *user*; returns how many there were."""
         with self._lock:
             self._expire(self._clock())
-            now = self._clock()
-            ended = 0
-            for token in self._by_user.pop(user, set()):
-                queue = self._queue_of(token)
-                entry = None if queue is None else queue.pop(token)
-                # One past its absolute timeout may wait behind a live one: not counted.
-                ended += entry is not None and entry[2] > now
-            return ended
+            tokens = self._by_user.pop(user, set())
+            return sum(self._records.pop(token, None) is not None for token in tokens)
 
-    def _queue_of(self, token: str) -> OrderedDict[str, _Entry] | None:
-        if token in self._records:
-            return self._records
-        return self._remembered if token in self._remembered else None
+    def _keep(self, token: str, entry: _Entry) -> None:
+        self._records[token] = entry
+        heapq.heappush(self._deadlines, (entry[2], token))
+        if len(self._deadlines) > 2 * len(self._records) + 64:  # mostly stale: rebuild
+            self._deadlines = [(kept[2], kept_token) for kept_token, kept in
+                               self._records.items()]
+            heapq.heapify(self._deadlines)
 
     def _drop(self, token: str) -> bool:
-        queue = self._queue_of(token)
-        entry = None if queue is None else queue.pop(token)
+        entry = self._records.pop(token, None)
         if entry is not None and entry[1] is not None:
             tokens = self._by_user.get(entry[1])
             if tokens is not None:
@@ -164,13 +148,31 @@ class MemoryStore:
                     del self._by_user[entry[1]]
         return entry is not None
 
+    def _next(self) -> tuple[float, str] | None:
+        """The earliest deadline still current (stale items popped), not removed."""
+        heap = self._deadlines
+        while heap:
+            deadline, token = heap[0]
+            entry = self._records.get(token)
+            if entry is not None and entry[2] == deadline:
+                return deadline, token
+            heapq.heappop(heap)
+        return None
+
     def _expire(self, now: float) -> None:
-        # Each front is its queue's least recently used; an absolute timeout (or,
-        # among those remembered longer, a shorter lifetime) may have cut a later
-        # record's deadline shorter, and load() catches that one.
-        for queue in (self._records, self._remembered):
-            while queue:
-                token, entry = next(iter(queue.items()))
-                if entry[2] > now:  # its deadline
-                    break
-                self._drop(token)
+        while (earliest := self._next()) is not None and earliest[0] <= now:
+            heapq.heappop(self._deadlines)
+            self._drop(earliest[1])
+
+    def _evict(self, keep: str) -> None:
+        """Past *max_entries*, end the records nearest their deadlines, but *keep*."""
+        kept: list[tuple[float, str]] = []
+        while len(self._records) > self.max_entries:
+            earliest = cast("tuple[float, str]", self._next())  # there are records
+            heapq.heappop(self._deadlines)
+            if earliest[1] == keep:
+                kept.append(earliest)
+            else:
+                self._drop(earliest[1])
+        for item in kept:
+            heapq.heappush(self._deadlines, item)
