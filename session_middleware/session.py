@@ -66,7 +66,8 @@ class SessionBase:
     :meth:`login` and :meth:`logout` do that.
     """
 
-    __slots__ = ("__weakref__", "_cookies", "_extra", "_new", "_settings", "_stored", "_token")
+    __slots__ = ("__weakref__", "_cookies", "_extra", "_new", "_settings", "_settled", "_stored",
+                 "_token")
 
     def __init__(self, cookies: CookieAccess, name: str | None = None, *,
                  accept_token: Callable[[str], bool] | None = None,
@@ -93,6 +94,7 @@ class SessionBase:
         self._settings = settings
         self._stored: StoredState | None = None
         self._extra: _PerRequest | None = None
+        self._settled = False  # whether a save decided the cookie (with a store)
         name = settings.name
         if settings.signed:  # signed=True asks for cookies that sign
             incoming = cast("SigningCookieAccess", cookies).get(name, _SIGNED)
@@ -361,15 +363,14 @@ class SessionBase:
         so that a remembered lifetime (``max_age``) is never rolled back to the
         default; one that was read rolls with its own. Returns what to save."""
         state = self._stored
-        extra = self._more()
-        if not self._new and self._token is not None and not extra.settled:
+        if not self._new and self._token is not None and not self._settled:
             # The cookie is decided once, at the first save: a later one (a change
             # made after the response started) finds the headers gone.
             if state is None or not state.loaded:
                 self._withdraw(required=False)
             elif state.max_age is not None and self.rolling:
                 self._write_quietly(self._token)
-        extra.settled = True
+        self._settled = True
         if state is None or not state.loaded:
             return None
         if state.origin is not None and state.record is None and state.holds_anything():
@@ -438,10 +439,9 @@ if not TYPE_CHECKING:  # the old spelling, for one release
 class _PerRequest:
     """What one request changed of a session's cookie (made only when it does)."""
 
-    __slots__ = ("deferred", "rolling", "settled", "unsent")
+    __slots__ = ("deferred", "rolling", "unsent")
 
     def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
         self.deferred = deferred  # a lazy session's (sent token or None, write?)
         self.rolling: bool | None = None
         self.unsent: str | None = None  # a token minted here whose cookie is not written
-        self.settled = False  # whether the first save decided the cookie
