@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 import redis.asyncio
@@ -173,6 +173,15 @@ class _ConnectFormat:
                 f"of {self.max_record_bytes}")
         return text, self._ttl(fields["cookie"]["expires"])
 
+    def _reading(self, keys: list[Any]) -> Iterator[tuple[list[Any], Any]]:
+        """*keys* in batches, each with a pipeline that reads them."""
+        for start in range(0, len(keys), _SCAN_COUNT):
+            batch = keys[start:start + _SCAN_COUNT]
+            pipeline = self.client.pipeline(transaction=False)
+            for key in batch:
+                pipeline.get(key)
+            yield batch, pipeline
+
     def _users_among(self, keys: list[Any], values: Iterable[Any], user: str) -> list[Any]:
         """Those of *keys* whose record (in *values*) is *user*'s."""
         return [key for key, raw in zip(keys, values, strict=True)
@@ -302,12 +311,8 @@ class ConnectRedisStore(_ConnectFormat):
         keys = list(self.client.scan_iter(match=_glob_escaped(self.prefix) + "*",
                                           count=_SCAN_COUNT))
         ended = 0
-        for start in range(0, len(keys), _SCAN_COUNT):
-            batch = keys[start:start + _SCAN_COUNT]
-            pipeline = self.client.pipeline(transaction=False)
-            for key in batch:
-                pipeline.get(key)
-            for key in self._users_among(batch, pipeline.execute(), user):
+        for batch, reading in self._reading(keys):
+            for key in self._users_among(batch, reading.execute(), user):
                 ended += int(self.client.delete(key_text(key)))
         return ended
 
@@ -362,11 +367,7 @@ class AsyncConnectRedisStore(_ConnectFormat):
         keys = [key async for key in self.client.scan_iter(
             match=_glob_escaped(self.prefix) + "*", count=_SCAN_COUNT)]
         ended = 0
-        for start in range(0, len(keys), _SCAN_COUNT):
-            batch = keys[start:start + _SCAN_COUNT]
-            pipeline = self.client.pipeline(transaction=False)
-            for key in batch:
-                pipeline.get(key)
-            for key in self._users_among(batch, await pipeline.execute(), user):
+        for batch, reading in self._reading(keys):
+            for key in self._users_among(batch, await reading.execute(), user):
                 ended += int(await self.client.delete(key_text(key)))
         return ended
