@@ -110,6 +110,8 @@ def test_session_store_benchmark_runs_every_row_on_its_own_redis() -> None:
     assert commands == {
         "one redis-py GET": "get 1",
         "hand-written floor, WSGI (cookie, GET, json.loads)": "get 1",
+        "hand-written floor, WSGI, with RedisStore.load for GET and json.loads": "get 1",
+        "this project's stack, WSGI, no store, its app sends one GET": "get 1",
         "this project, WSGI, RedisStore": "get 1",
         "this project, WSGI, RedisStore, rolling=False (no Set-Cookie)": "get 1",
         "this project, WSGI, MemoryStore": "none",

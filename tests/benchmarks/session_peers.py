@@ -155,6 +155,39 @@ def floor_rows(url: str) -> tuple[Row, Row]:
             Row("hand-written floor, ASGI", asgi_call, True))
 
 
+# Where this project's time goes: its store's read alone, and its stack alone.
+
+def parts_rows(url: str) -> tuple[Row, Row]:
+    """The floor with ``RedisStore.load`` for its GET and ``json.loads``; and the
+    cookies and session stack without a store, whose app sends the floor's GET."""
+    from cookie_middleware import Cookies
+    from session_middleware import Session, get_session
+    from session_middleware.stores import Record, RedisStore
+
+    client = redis.Redis.from_url(url)
+    store = RedisStore(client)
+    store.save("s2", Record({}, USER), create=True)
+    client.set("parts", json.dumps({"user": USER}))
+
+    def floor_with_store(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        record = store.load(environ["HTTP_COOKIE"].partition("=")[2])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [str(None if record is None else record.user).encode()]
+
+    def token_and_get(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        get_session(environ).token  # noqa: B018  # the session, read
+        body = json.loads(cast(bytes, client.get("parts")))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [body["user"].encode()]
+
+    stack = Cookies.middleware(Session.middleware(token_and_get))
+    cookie = cookie_of(wsgi_request(stack)[0], "_session")
+    return (Row("hand-written floor, WSGI, with RedisStore.load for GET and json.loads",
+                lambda: wsgi_request(floor_with_store, "/", "sid=s2")[1], False),
+            Row("this project's stack, WSGI, no store, its app sends one GET",
+                lambda: wsgi_request(stack, "/", cookie)[1], False))
+
+
 # This project.
 
 def ours_wsgi(label: str, store: Any, **options: Any) -> Row:

@@ -45,6 +45,7 @@ from .session_peers import (
     get_rows,
     ours_asgi,
     ours_wsgi,
+    parts_rows,
     starsessions_row,
 )
 
@@ -82,9 +83,10 @@ def build_rows(url: str, loop: asyncio.AbstractEventLoop) -> list[Row]:
     """Every row, in the table's order, each with its user logged in."""
     unit, asyncio_unit = get_rows(url)
     floor, asyncio_floor = floor_rows(url)
+    store_alone, stack_alone = parts_rows(url)
     run = loop.run_until_complete
     return [
-        unit, floor,
+        unit, floor, store_alone, stack_alone,
         ours_wsgi("this project, WSGI, RedisStore", RedisStore(redis.Redis.from_url(url))),
         ours_wsgi("this project, WSGI, RedisStore, rolling=False (no Set-Cookie)",
                   RedisStore(redis.Redis.from_url(url)), rolling=False),
