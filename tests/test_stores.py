@@ -599,3 +599,33 @@ def test_a_shorter_remembered_session_expires_behind_a_longer_one() -> None:
     assert store.load(TOKEN) is not None
     assert store.load(OTHER) is None
     assert len(store) == 2
+
+
+def test_a_late_read_of_a_record_ended_meanwhile_lists_it_nowhere(redis_url: str) -> None:
+    import redis
+
+    from session_middleware.stores import RedisStore
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    clock = Clock()
+    clock.now = client.time()[0]
+    store = RedisStore(client, clock=clock)
+    store.save(TOKEN, Record({}, "ada"), create=True)
+    clock.now += 3 * 24 * 3600  # past a tenth of the idle timeout: the read refreshes
+
+    class LogoutMeanwhile:
+        """The client, with a logout landing right after the GET."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def get(self, key: str) -> Any:
+            raw = client.get(key)
+            RedisStore(client).destroy(TOKEN, "ada")
+            return raw
+
+    RedisStore(LogoutMeanwhile(), clock=clock).load(TOKEN)  # type: ignore[arg-type]
+    assert client.get(store.key(TOKEN)) is None
+    assert client.smembers(store.user_key("ada")) == set()
+    client.close()

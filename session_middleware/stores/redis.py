@@ -229,8 +229,8 @@ class RedisStore(_RedisConfig):
         and renew the user's set: see the module's docstring."""
         fresh, text, lifetime = self._prepared(record)
         with unavailable_on_outage("refresh a session"):
-            self._refresh_script(keys=[self.key(token)], args=[raw, text, lifetime])
-            if fresh.user is not None:
+            written = self._refresh_script(keys=[self.key(token)], args=[raw, text, lifetime])
+            if written and fresh.user is not None:  # (not a record ended meanwhile)
                 self._renewing(self.client.pipeline(transaction=False), fresh.user, token,
                                lifetime).execute()
 
@@ -321,8 +321,9 @@ class AsyncRedisStore(_RedisConfig):
         """As :meth:`RedisStore._refresh`."""
         fresh, text, lifetime = self._prepared(record)
         with unavailable_on_outage("refresh a session"):
-            await self._refresh_script(keys=[self.key(token)], args=[raw, text, lifetime])
-            if fresh.user is not None:
+            written = await self._refresh_script(keys=[self.key(token)],
+                                                 args=[raw, text, lifetime])
+            if written and fresh.user is not None:
                 await self._renewing(self.client.pipeline(transaction=False), fresh.user,
                                      token, lifetime).execute()
 
