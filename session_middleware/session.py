@@ -137,11 +137,13 @@ class SessionBase:
     def _write_quietly(self, token: str) -> None:
         try:
             self._write(token)
-        except InsecureCookieError:
+        except (InsecureCookieError, HeadersSentError):
             # A Secure cookie on a request that did not arrive over https: the
             # browser would discard it, and whether the request is https may
             # rest on a header the client sends (a health check, a hit around
-            # the proxy). The token stands for this request; reset() raises.
+            # the proxy). Or the response has started (a late save): the cookie
+            # the browser has stays. The token stands for this request; reset()
+            # raises.
             if self._new:
                 self._more().unsent = token
             return
@@ -169,9 +171,13 @@ class SessionBase:
                 raise TypeError("leaving the session cookie alone needs a cookies object "
                                 "with withdraw(name), as cookie_middleware.Cookies has")
             return
-        withdraw(self._settings.name)
-        if self._settings.signed:
-            withdraw(f"{self._settings.name}.sig")
+        try:
+            withdraw(self._settings.name)
+            if self._settings.signed:
+                withdraw(f"{self._settings.name}.sig")
+        except HeadersSentError:
+            if required:
+                raise  # (a late save: the browser keeps what it has, as asked)
 
     @property
     def name(self) -> str:
@@ -363,7 +369,8 @@ class SessionBase:
         so that a remembered lifetime (``max_age``) is never rolled back to the
         default; one that was read rolls with its own. Returns what to save."""
         state = self._stored
-        if not self._new and self._token is not None and not self._settled:
+        late = self._settled  # a save after the first: the response has started
+        if not self._new and self._token is not None and not late:
             # The cookie is decided once, at the first save: a later one (a change
             # made after the response started) finds the headers gone.
             if state is None or not state.loaded:
@@ -378,23 +385,26 @@ class SessionBase:
             # or planted): its first record goes under a fresh token instead, so an
             # ended token never comes back and no two browsers share one.
             try:
-                self.reset()
-            except (InsecureCookieError, HeadersSentError):  # no new token can go out
+                self.reset()  # (after the response started, HeadersSentError: not saved)
+            except InsecureCookieError:
                 return None
         if self._token is None and state.record is None and not state.holds_anything():
             return None  # a lazy session with nothing to keep: no token minted
-        if state.record is None and self._cookie_unsent():
-            return None  # a token the browser never gets (cross-site): no record for it
+        if state.record is None and self._cookie_unsent(late):
+            return None  # a token the browser never gets (cross-site, late): no record for it
         return state
 
-    def _cookie_unsent(self) -> bool:
+    def _cookie_unsent(self, late: bool) -> bool:
         """Whether the token was minted here and its cookie does not go out (the
-        browser withheld a cookie cross-site; a Secure cookie over plain http)."""
+        browser withheld a cookie cross-site; a Secure cookie over plain http; the
+        response has started, *late*)."""
         extra = self._extra
         if extra is None:
             return False
-        if self._token is None:  # a lazy session, its token not minted yet
-            return extra.deferred is not None and extra.deferred == (None, False)
+        if self._token is None:  # a lazy session, its token not minted yet: unsent
+            # when withheld, or, new, when the response has started (a late save)
+            return extra.deferred is not None and extra.deferred[0] is None and (
+                not extra.deferred[1] or late)
         return extra.unsent == self._token
 
     def save(self) -> None:

@@ -713,3 +713,40 @@ def test_a_late_save_of_a_remembered_session_writes_no_cookie() -> None:
     response = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
     assert len(response.headers.getall("Set-Cookie")) == 1
     assert _session_for(store, token).data["n"] == 2
+
+
+@pytest.mark.parametrize("lazy", [pytest.param(False, id="eager"), pytest.param(True, id="lazy")])
+def test_a_late_save_of_a_session_first_read_after_the_response_started(lazy: bool) -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.data.update(n=1)))
+
+    def view(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])  # untouched: saved nothing
+        session = get_session(environ)
+        session.data["n"] = 2  # first read now, as in a background task
+        session.save()
+        return [b"ok"]
+
+    app = Cookies.middleware(Session.middleware(view, store=store, lazy=lazy))
+    response = Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
+    assert response.headers.getall("Set-Cookie") == []  # the browser keeps its cookie
+    assert _session_for(store, token).data["n"] == 2
+
+
+@pytest.mark.parametrize("lazy", [pytest.param(False, id="eager"), pytest.param(True, id="lazy")])
+def test_a_late_save_after_a_logout_elsewhere_returns_quietly(lazy: bool) -> None:
+    store = MemoryStore()
+    _, token = visit(wsgi_app(store, lambda session: session.login("ada")))
+
+    def view(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        session = get_session(environ)
+        session.data["n"] = 1
+        start_response("200 OK", [("Content-Type", "text/plain")])  # saved
+        store.logout_everywhere("ada")  # elsewhere, meanwhile
+        session.data["n"] = 2
+        session.save()  # the record is gone: nothing written, nothing raised
+        return [b"ok"]
+
+    app = Cookies.middleware(Session.middleware(view, store=store, lazy=lazy))
+    Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
+    assert len(store) == 0

@@ -37,11 +37,11 @@ class MemoryStore:
     Deadlines wait in a heap: expiry pops those that passed, O(log n) a record,
     with no sweep. At most *max_entries* records are kept; beyond that the one
     nearest its deadline goes (its session ends): among records with the store's
-    idle timeout, the least recently used, and a session remembered longer only
-    after them; never the one just written. So a flood of logins cannot grow
-    the process without bound. A record's data is kept as JSON text, as a shared
-    store keeps it, so a request never sees another's objects. Thread-safe; its
-    calls never block, so the ASGI middlewares use it as it is.
+    idle timeout, the least recently used; never the one just written. So a
+    flood of logins cannot grow the process without bound. A record's data is
+    kept as JSON text, as a shared store keeps it, so a request never sees
+    another's objects. Thread-safe; its calls never block, so the ASGI
+    middlewares use it as it is.
     """
 
     blocking = False
