@@ -5,7 +5,8 @@ calls ``cookies.get(name)`` and ``cookies.set(name, value, options, overwrite)``
 the public API of :class:`cookie_middleware.Cookies`, so any object with those
 two methods will do. :class:`session_middleware.Session` is :class:`SessionBase`
 with Node's ``Session.middleware``; the middlewares live in
-:mod:`session_middleware.wsgi` and :mod:`session_middleware.asgi`.
+:mod:`session_middleware.wsgi` and :mod:`session_middleware.asgi`. The half
+that keeps data on a store is :class:`~session_middleware.storing.StoredSession`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from cookie_middleware import HeadersSentError, InsecureCookieError
 from cookie_middleware.deprecation import moved
 
 from .access import CookieAccess, SigningCookieAccess, check_cookies
-from .errors import SessionNotLoadedError
 from .settings import SessionSettings, cookie_withheld
 from .settings import in_production as in_production  # the settings were defined here
-from .stored import SessionData, StoredState
-from .stores.base import MAX_COOKIE_LIFETIME, AsyncStore, Store
+from .stored import StoredState
+from .stores.base import AsyncStore, Store
+from .storing import PerRequest, StoredSession
 from .tokens import is_session_token
 
 __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAccess",
@@ -31,7 +32,7 @@ __all__ = ["CookieAccess", "SessionBase", "SessionSettings", "SigningCookieAcces
 _SIGNED = {"signed": True}
 
 
-class SessionBase:
+class SessionBase(StoredSession):
     """Ensure the request has a session token, and set its cookie.
 
     ``Session(cookies)`` reads the ``_session`` cookie (or *name*). A value with
@@ -66,8 +67,7 @@ class SessionBase:
     :meth:`login` and :meth:`logout` do that.
     """
 
-    __slots__ = ("__weakref__", "_cookies", "_extra", "_new", "_settings", "_settled", "_stored",
-                 "_token")
+    __slots__ = ("__weakref__", "_cookies", "_extra", "_new", "_settings", "_token")
 
     def __init__(self, cookies: CookieAccess, name: str | None = None, *,
                  accept_token: Callable[[str], bool] | None = None,
@@ -93,7 +93,7 @@ class SessionBase:
         self._cookies = cookies
         self._settings = settings
         self._stored: StoredState | None = None
-        self._extra: _PerRequest | None = None
+        self._extra: PerRequest | None = None
         self._settled = False  # whether a save decided the cookie (with a store)
         name = settings.name
         if settings.signed:  # signed=True asks for cookies that sign
@@ -113,7 +113,7 @@ class SessionBase:
             write = sent or not (cross_site() if callable(cross_site) else cross_site)
         if settings.lazy:  # minted and written when the app first needs the token
             self._token = None
-            self._extra = _PerRequest(deferred=(token, write))
+            self._extra = PerRequest(deferred=(token, write))
             return
         self._token = token = settings.mint() if token is None else token
         if write:
@@ -150,7 +150,7 @@ class SessionBase:
 
     def _materialize(self) -> str:
         """The token of a lazy session, minted and its cookie written now."""
-        extra = cast(_PerRequest, self._extra)
+        extra = cast(PerRequest, self._extra)
         token, write = cast("tuple[str | None, bool]", extra.deferred)
         extra.deferred = None
         if token is None:
@@ -215,34 +215,10 @@ class SessionBase:
         else:
             self._withdraw(required=True)
 
-    @property
-    def max_age(self) -> float | None:
-        """The cookie's lifetime in seconds, when it is not the configured one.
-        ``session.max_age = seconds`` ("remember me") sets it for this session:
-        kept in the store, it holds on later requests of this session, and only
-        this one; ``None`` goes back to the configured lifetime; ``logout`` ends
-        it. Needs a store; reading it reads the session, as ``user`` does."""
-        if self._settings.store is None or self._nothing_to_read():
-            return None
-        return self._state().max_age
-
-    @max_age.setter
-    def max_age(self, seconds: float | None) -> None:
-        if seconds is not None:
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-                raise TypeError(f"max_age must be a number of seconds, got {seconds!r}")
-            if not 0 < seconds <= MAX_COOKIE_LIFETIME:
-                raise ValueError(f"max_age must be more than 0 and at most {MAX_COOKIE_LIFETIME} "
-                                 f"seconds (400 days, what browsers keep), got {seconds!r}")
-        state = self._state()  # kept in the record, so later requests keep it
-        state.max_age = seconds
-        if self._token is not None and (self._new or self.rolling):
-            self._write_quietly(self._token)
-
-    def _more(self) -> _PerRequest:
+    def _more(self) -> PerRequest:
         extra = self._extra
         if extra is None:
-            extra = self._extra = _PerRequest()
+            extra = self._extra = PerRequest()
         return extra
 
     @property
@@ -275,165 +251,6 @@ class SessionBase:
             state.restart()
         return token
 
-    # Data on a store: only with store= (see session_middleware.stores).
-
-    @property
-    def store(self) -> Store | AsyncStore | None:
-        """Where the session's data is kept, or ``None`` (the token alone)."""
-        return self._settings.store
-
-    def _state(self, *, load: bool = True) -> StoredState:
-        state = self._stored
-        if state is None:
-            if self._settings.store is None:
-                raise TypeError("this session has no store: give the session middleware (or "
-                                "Session) store=MemoryStore() or store=RedisStore(client)")
-            state = self._stored = StoredState(None if self._new else self._sent_token())
-        if load and self._settings.store_is_async and not state.awaited:
-            # Even with nothing to read (no cookie): code that forgot the await
-            # fails on the first request, not on a returning visitor's.
-            raise SessionNotLoadedError(
-                "the session's store is asynchronous: await session.load() first")
-        if load and not state.loaded:
-            state.take(cast("Store", self._settings.store).load(cast(str, state.origin)))
-        return state
-
-    def _sent_token(self) -> str:
-        """The token the client sent (of a session that is not new)."""
-        if self._token is not None:
-            return self._token
-        return cast("tuple[str, bool]", cast(_PerRequest, self._extra).deferred)[0]
-
-    @property
-    def data(self) -> SessionData:
-        """The session's data, a mapping of JSON values, saved when the response
-        starts if it changed. Loaded on first use; with an asynchronous store,
-        ``await session.load()`` first."""
-        return self._state().data
-
-    @property
-    def user(self) -> str | None:
-        """The id of the user logged in (:meth:`login`), or ``None``. A session
-        the client brought no token for is read from nowhere."""
-        if self._nothing_to_read():
-            return None
-        return self._state().user
-
-    def _nothing_to_read(self) -> bool:
-        # No token from the client: nothing stored yet (an asyncio store still
-        # wants load() awaited, so that a missing await shows on every request).
-        return self._stored is None and self._new and not self._settings.store_is_async
-
-    async def load(self) -> SessionData:
-        """Load the session's data from an asynchronous store (or any store), once,
-        and return it."""
-        state = self._state(load=False)
-        state.awaited = True
-        if not state.loaded:
-            store = self._settings.store
-            origin = cast(str, state.origin)
-            if self._settings.store_is_async:
-                state.take(await cast("AsyncStore", store).load(origin))
-            else:
-                state.take(cast("Store", store).load(origin))
-        return state.data
-
-    def login(self, user_id: str) -> str:
-        """Log *user_id* in: a new token first (:meth:`reset`), the data moved to
-        it, the old token's record gone. Returns the new token."""
-        if not isinstance(user_id, str) or not user_id:
-            raise TypeError(f"a user id must be a non-empty str, got {user_id!r}")
-        self._state()
-        token = self.reset()
-        cast(StoredState, self._stored).user = user_id
-        return token
-
-    def logout(self) -> str:
-        """End the session: its record destroyed, its data gone, a new token.
-        Returns the new token."""
-        state = self._state()
-        remembered = state.max_age
-        state.max_age = None  # the new token's cookie goes out with the configured lifetime
-        try:
-            token = self.reset()
-        except BaseException:
-            state.max_age = remembered
-            raise
-        state.data.clear()
-        state.user = None
-        return token
-
-    def _settle(self) -> StoredState | None:
-        """The cookie, decided as the response starts (with a store): a session the
-        app never read leaves its cookie alone, as the store left its idle timeout,
-        so that a remembered lifetime (``max_age``) is never rolled back to the
-        default; one that was read rolls with its own. Returns what to save."""
-        state = self._stored
-        late = self._settled  # a save after the first: the response has started
-        if not self._new and self._token is not None and not late:
-            # The cookie is decided once, at the first save: a later one (a change
-            # made after the response started) finds the headers gone.
-            if state is None or not state.loaded:
-                self._withdraw(required=False)
-            elif state.max_age is not None and self.rolling:
-                self._write_quietly(self._token)
-        self._settled = True
-        if state is None or not state.loaded:
-            return None
-        if state.origin is not None and state.record is None and state.holds_anything():
-            # A token the client sent but the store does not know (expired, ended
-            # or planted): its first record goes under a fresh token instead, so an
-            # ended token never comes back and no two browsers share one.
-            try:
-                self.reset()  # (after the response started, HeadersSentError: not saved)
-            except InsecureCookieError:
-                return None
-        if self._token is None and state.record is None and not state.holds_anything():
-            return None  # a lazy session with nothing to keep: no token minted
-        if state.record is None and self._cookie_unsent(late):
-            return None  # a token the browser never gets (cross-site, late): no record for it
-        return state
-
-    def _cookie_unsent(self, late: bool) -> bool:
-        """Whether the token was minted here and its cookie does not go out (the
-        browser withheld a cookie cross-site; a Secure cookie over plain http; the
-        response has started, *late*)."""
-        extra = self._extra
-        if extra is None:
-            return False
-        if self._token is None:  # a lazy session, its token not minted yet: unsent
-            # when withheld, or, new, when the response has started (a late save)
-            return extra.deferred is not None and extra.deferred[0] is None and (
-                not extra.deferred[1] or late)
-        return extra.unsent == self._token
-
-    def save(self) -> None:
-        """Bring a synchronous store up to date (the middlewares call this as the
-        response starts): at most one write, none for an unchanged session."""
-        if self._settings.store is None:
-            return
-        if self._settings.store_is_async:
-            raise TypeError("the session's store is asynchronous: await session.asave()")
-        state = self._settle()
-        if state is not None and not state.save_to(cast("Store", self._settings.store),
-                                                   self.token):
-            self._record_gone()
-
-    async def asave(self) -> None:
-        """:meth:`save`, for an asynchronous store."""
-        if not self._settings.store_is_async:
-            self.save()  # (which returns at once without a store)
-            return
-        state = self._settle()
-        if state is not None and not await state.asave_to(
-                cast("AsyncStore", self._settings.store), self.token):
-            self._record_gone()
-
-    def _record_gone(self) -> None:
-        # The record went while this request ran (a logout or a login elsewhere):
-        # leave the browser's cookie, perhaps a newer token, alone.
-        self._withdraw(required=False)
-
     def __repr__(self) -> str:
         token = "(not minted yet)" if self._token is None else f"{self._token[:8]}..."
         return f"<Session {self.name}={token} new={self._new}>"
@@ -444,14 +261,3 @@ if not TYPE_CHECKING:  # the old spelling, for one release
         "CookieJar": ("session_middleware.session.CookieAccess", CookieAccess),
         "SigningCookieJar": ("session_middleware.session.SigningCookieAccess",
                              SigningCookieAccess)})
-
-
-class _PerRequest:
-    """What one request changed of a session's cookie (made only when it does)."""
-
-    __slots__ = ("deferred", "rolling", "unsent")
-
-    def __init__(self, deferred: tuple[str | None, bool] | None = None) -> None:
-        self.deferred = deferred  # a lazy session's (sent token or None, write?)
-        self.rolling: bool | None = None
-        self.unsent: str | None = None  # a token minted here whose cookie is not written

@@ -18,7 +18,7 @@ from session_middleware import Session
 
 CORE = ["cookie_middleware.codec", "cookie_middleware.options", "cookie_middleware.cookies",
         "cookie_middleware.signing", "session_middleware.session", "session_middleware.tokens",
-        "session_middleware.access"]
+        "session_middleware.access", "session_middleware.storing"]
 
 # What a module that knows a transport or a framework would have to spell.
 # (os.environ is the process's environment, which the session reads for ENV.)
