@@ -147,8 +147,8 @@ class StoredSession:
 
     def _settle(self) -> StoredState | None:
         """The cookie, decided as the response starts (with a store): a session the
-        app never read leaves its cookie alone, as the store left its idle timeout,
-        so that a remembered lifetime (``max_age``) is never rolled back to the
+        app never read leaves its cookie alone, as it leaves the record alone, so
+        that a remembered lifetime (``max_age``) is never rolled back to the
         default; one that was read rolls with its own. Returns what to save."""
         state = self._stored
         late = self._settled  # a save after the first: the response has started

@@ -205,3 +205,42 @@ def test_no_client_input_fails_a_request(
             sig = [h for h in outcome.set_cookies if h.startswith(f"{name}.sig=")]
             assert [parse(h.split(";", 1)[0]) for h in sig] == [
                 {f"{name}.sig": config.signer.sign(f"{name}={token}")}]
+
+
+REDIS_CONFIGS = [
+    pytest.param("redis", Config(store=True), id="redis-store"),
+    pytest.param("redis", Config(store=True, session={"lazy": True}), id="lazy-redis-store"),
+    pytest.param("connect-redis", Config(session_name="connect.sid", signer=EXPRESS,
+                                         signed=True, store=True),
+                 id="connect-redis-store"),
+]
+
+
+@pytest.mark.parametrize("through", [p for p in TRANSPORTS if p.id != "asgi"])  # sync stores
+@pytest.mark.parametrize(("kind", "config"), REDIS_CONFIGS)
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cookie=st.one_of(st.none(), cookie_headers()), headers=other_headers(), method=methods,
+       reset=st.booleans())
+def test_no_client_input_fails_a_request_on_a_real_redis(
+        monkeypatch: pytest.MonkeyPatch, redis_client: Any, through: Through, kind: str,
+        config: Config, cookie: bytes | None, headers: list[tuple[str, bytes]], method: str,
+        reset: bool) -> None:
+    from session_middleware.express import is_express_sid
+    from session_middleware.stores import ConnectRedisStore, RedisStore
+
+    monkeypatch.delenv("ENV", raising=False)
+    if cookie is not None:
+        headers = [("cookie", cookie), *headers]
+    session = config.session_options()
+    if kind == "redis":
+        session["store"] = RedisStore(redis_client)
+    else:
+        session.update(store=ConnectRedisStore(redis_client), accept_token=is_express_sid)
+    outcome = through(read_everything(config, reset), headers, scheme=config.scheme,
+                      method=method, cookies=config.cookies_options(), session=session)
+    assert outcome.status == 200  # the response started, after the handler ran
+    assert isinstance(outcome.result, str)
+    names_and_paths = Counter((header.split("=", 1)[0], attribute(header, "path"))
+                              for header in outcome.set_cookies)
+    assert max(names_and_paths.values(), default=1) == 1, outcome.set_cookies

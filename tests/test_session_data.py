@@ -750,3 +750,31 @@ def test_a_late_save_after_a_logout_elsewhere_returns_quietly(lazy: bool) -> Non
     app = Cookies.middleware(Session.middleware(view, store=store, lazy=lazy))
     Request.blank("/", headers={"Cookie": f"_session={token}"}).get_response(app)
     assert len(store) == 0
+
+
+@pytest.mark.parametrize("lazy", [pytest.param(False, id="eager"), pytest.param(True, id="lazy")])
+def test_a_late_save_on_asgi_after_the_response_started(lazy: bool) -> None:
+    store = AsyncMemoryStore()
+    _, token = asgi_visit(asgi_app(store, _count_once))
+
+    async def view(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        session = get_session(scope)  # first read after the start, as a background task
+        data = await session.load()
+        data["n"] = 2
+        await session.asave()
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    app = CookiesMiddleware(SessionMiddleware(view, store=store, lazy=lazy))
+    reply = asgi_request(app, headers=[(b"cookie", f"_session={token}".encode())])
+    assert reply.set_cookies == []  # the browser keeps its cookie
+    assert asgi_visit(asgi_app(store, _read_n), token)[0] == 2
+
+
+async def _count_once(session: Session) -> object:
+    (await session.load())["n"] = 1
+    return 1
+
+
+async def _read_n(session: Session) -> object:
+    return (await session.load()).get("n")

@@ -95,7 +95,7 @@ class _RedisConfig:
     """What both kinds of store share: their settings, keys and record rules."""
 
     def __init__(self, client: Any, *, prefix: str = "session:",
-                 idle_timeout: int = 14 * 24 * 3600, absolute_timeout: int | None = None,
+                 idle_timeout: float = 14 * 24 * 3600, absolute_timeout: float | None = None,
                  max_record_bytes: int = MAX_RECORD_BYTES,
                  clock: Callable[[], float] = time.time) -> None:
         check_timeouts(idle_timeout, absolute_timeout)
